@@ -1,0 +1,79 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"text/template"
+)
+
+// fileTemplate is the kolo.yaml that `kolo init` writes: every key, with
+// its default and what it does. docs/config.md says the same at length.
+var fileTemplate = template.Must(template.New("kolo.yaml").Parse(`# kolo node configuration. Every key is described in docs/config.md.
+# Precedence: command-line flags > KOLO_* environment variables > this file > defaults.
+# A key's variable is its path in upper case with _ for dots:
+# api.port is KOLO_API_PORT. Unknown keys are an error.
+
+node:
+  # The organisation that runs this node, as the network sees it.
+  org: {{printf "%q" .Node.Org}}
+  # ISO 3166-1 alpha-2 country code (RS, HR, BA, MK, AL, ME, XK, ...).
+  country: {{printf "%q" .Node.Country}}
+
+network:
+  # Multiaddrs the libp2p host listens on (TCP and QUIC). Port 0 picks a
+  # free port. Open {{.P2PPort}}/tcp and {{.P2PPort}}/udp inbound if you can
+  # (docs/deploy.md).
+  listen:
+{{- range .Network.Listen}}
+    - {{printf "%q" .}}
+{{- end}}
+  # Peers to dial at start, each ending in /p2p/<peer id>. An invite token
+  # carries the inviter's addresses; add long-lived members here.
+  bootstrap: []
+  nat:
+    # Ask the office router to forward a port (UPnP / NAT-PMP).
+    port_mapping: {{.Network.NAT.PortMapping}}
+    # Punch through NAT to other members directly (DCUtR).
+    hole_punching: {{.Network.NAT.HolePunching}}
+    # Be reachable through a relay (circuit relay v2) when behind NAT.
+    relay_client: {{.Network.NAT.RelayClient}}
+    # Relay for other members. Only for a node with a public address.
+    relay_service: {{.Network.NAT.RelayService}}
+
+api:
+  # Port of the local HTTP API on 127.0.0.1 that the kolo commands use.
+  # 0 picks a free port. The bearer token is in api.token beside this file.
+  port: {{.API.Port}}
+
+log:
+  # debug, info, warn or error.
+  level: {{.Log.Level}}
+  # text or json. Logs go to standard error.
+  format: {{.Log.Format}}
+
+store:
+  # Badger's caches and memtable, in MiB. The defaults suit a 4 GB laptop.
+  index_cache_mb: {{.Store.IndexCacheMB}}
+  block_cache_mb: {{.Store.BlockCacheMB}}
+  memtable_mb: {{.Store.MemTableMB}}
+
+plugins:
+  # Directory of external country-form plugins (relative to this file's
+  # directory, or absolute). Built-in forms need nothing here.
+  dir: {{printf "%q" .Plugins.Dir}}
+  # A plugin call that takes longer is cancelled and the plugin restarted.
+  call_timeout: {{.Plugins.CallTimeout}}
+`))
+
+// File renders c as a commented kolo.yaml.
+func File(c Config) ([]byte, error) {
+	var b bytes.Buffer
+	data := struct {
+		Config
+		P2PPort int
+	}{c, DefaultP2PPort}
+	if err := fileTemplate.Execute(&b, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", FileName, err)
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+
+	ma "github.com/multiformats/go-multiaddr"
+	"golang.org/x/text/language"
+)
+
+// Validate checks a configuration built in code (as testnet does).
+func (c Config) Validate() error {
+	return c.validate(func(string) string { return "value" })
+}
+
+func (c Config) validate(origin func(key string) string) error {
+	bad := func(key, format string, args ...any) error {
+		return &Error{Key: key, Source: origin(key), Problem: fmt.Sprintf(format, args...)}
+	}
+	if strings.TrimSpace(c.Node.Org) == "" {
+		return bad("node.org", "must name the organisation running this node")
+	}
+	if len(c.Node.Org) > 200 {
+		return bad("node.org", "must be at most 200 bytes, got %d", len(c.Node.Org))
+	}
+	if err := CheckCountry(c.Node.Country); err != nil {
+		return bad("node.country", "%v", err)
+	}
+	for _, s := range c.Network.Listen {
+		if err := checkMultiaddr(s, false); err != nil {
+			return bad("network.listen", "%q: %v", s, err)
+		}
+	}
+	for _, s := range c.Network.Bootstrap {
+		if err := checkMultiaddr(s, true); err != nil {
+			return bad("network.bootstrap", "%q: %v", s, err)
+		}
+	}
+	if c.API.Port < 0 || c.API.Port > 65535 {
+		return bad("api.port", "must be 0..65535 (0 picks a free port), got %d", c.API.Port)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return bad("log.level", "must be one of debug, info, warn, error; got %q", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		return bad("log.format", "must be text or json, got %q", c.Log.Format)
+	}
+	for _, s := range []struct {
+		key string
+		v   int
+	}{{"store.index_cache_mb", c.Store.IndexCacheMB}, {"store.block_cache_mb", c.Store.BlockCacheMB}, {"store.memtable_mb", c.Store.MemTableMB}} {
+		if s.v < 1 || s.v > 4096 {
+			return bad(s.key, "must be 1..4096 (MiB), got %d", s.v)
+		}
+	}
+	if c.Plugins.Dir == "" {
+		return bad("plugins.dir", "must name a directory (relative to the home directory or absolute)")
+	}
+	if c.Plugins.CallTimeout < 100e6 || c.Plugins.CallTimeout > 600e9 {
+		return bad("plugins.call_timeout", "must be between 100ms and 10m, got %s", c.Plugins.CallTimeout)
+	}
+	return nil
+}
+
+// CheckCountry accepts an ISO 3166-1 alpha-2 country code in upper case,
+// and XK, the code in use for Kosovo.
+func CheckCountry(cc string) error {
+	if len(cc) != 2 || strings.ToUpper(cc) != cc {
+		return fmt.Errorf("must be an ISO 3166-1 alpha-2 country code in upper case such as RS, HR, BA, MK, AL, ME, XK; got %q", cc)
+	}
+	// golang.org/x/text carries the ISO 3166 registry; we use it rather
+	// than keep a list of our own.
+	r, err := language.ParseRegion(cc)
+	if err != nil || !r.IsCountry() || r.Canonicalize().String() != cc || cc == "UK" {
+		return fmt.Errorf("%q is not an ISO 3166-1 alpha-2 country code (examples: RS, HR, BA, MK, AL, ME, XK)", cc)
+	}
+	return nil
+}
+
+func checkMultiaddr(s string, needPeer bool) error {
+	a, err := ma.NewMultiaddr(s)
+	if err != nil {
+		return fmt.Errorf("not a multiaddr (example: /ip4/0.0.0.0/tcp/4710): %v", err)
+	}
+	for _, p := range []int{ma.P_TCP, ma.P_UDP} {
+		if v, err := a.ValueForProtocol(p); err == nil {
+			var n int
+			if _, err := fmt.Sscan(v, &n); err != nil || n < 0 || n > 65535 {
+				return fmt.Errorf("port must be 0..65535, got %s", v)
+			}
+		}
+	}
+	if needPeer {
+		if _, err := a.ValueForProtocol(ma.P_P2P); err != nil {
+			return fmt.Errorf("must end in /p2p/<peer id> so the peer can be authenticated")
+		}
+	}
+	return nil
+}

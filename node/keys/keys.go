@@ -1,0 +1,290 @@
+// Package keys creates, writes and reads a node's secret keys: its libp2p
+// Ed25519 key (its identity on the network and the key that signs
+// endorsements and certificates), its age X25519 identity (aggregates are
+// sealed to it) and the AES-256 key of its encrypted store.
+//
+// Each key is a file of its own in the node's home directory, mode 0600.
+// With a passphrase, each file is itself encrypted with age's passphrase
+// (scrypt) mode, so a copied disk or backup does not give the keys away.
+package keys
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"filippo.io/age"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"golang.org/x/sync/errgroup"
+)
+
+// File names inside the home directory.
+const (
+	P2PFile    = "node.key"      // libp2p Ed25519 private key (libp2p protobuf encoding)
+	AgeFile    = "age.key"       // age X25519 identity, AGE-SECRET-KEY-1...
+	StoreFile  = "store.key"     // 32 random bytes: the store's AES-256 key
+	PublicFile = "identity.json" // peer ID and age recipient, public, so `kolo id` needs no passphrase
+)
+
+// Files lists the secret key files.
+var Files = []string{P2PFile, AgeFile, StoreFile}
+
+// maxKeyFile caps a key file read from disk; the largest is under 1 KiB.
+const maxKeyFile = 16 << 10
+
+var (
+	// ErrPassphraseNeeded: a key file is passphrase-protected and no passphrase was given.
+	ErrPassphraseNeeded = errors.New("key files are passphrase-protected: set KOLO_PASSPHRASE")
+	// ErrWrongPassphrase: the passphrase does not open a key file.
+	ErrWrongPassphrase = errors.New("wrong passphrase (KOLO_PASSPHRASE does not open the key files)")
+)
+
+// Set is a node's secret keys.
+type Set struct {
+	P2P   crypto.PrivKey
+	Age   *age.X25519Identity
+	Store []byte
+}
+
+// Public is what may be shown of a node's keys.
+type Public struct {
+	PeerID       string `json:"peer_id"`
+	AgeRecipient string `json:"age_recipient"`
+}
+
+// Generate makes a new set of keys.
+func Generate() (*Set, error) {
+	priv, _, err := crypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("generate libp2p key: %w", err)
+	}
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		return nil, fmt.Errorf("generate age identity: %w", err)
+	}
+	sk := make([]byte, 32)
+	if _, err := rand.Read(sk); err != nil {
+		return nil, fmt.Errorf("generate store key: %w", err)
+	}
+	return &Set{P2P: priv, Age: id, Store: sk}, nil
+}
+
+// Public returns the shareable half of the keys.
+func (s *Set) Public() (Public, error) {
+	pid, err := peer.IDFromPrivateKey(s.P2P)
+	if err != nil {
+		return Public{}, fmt.Errorf("peer ID: %w", err)
+	}
+	return Public{PeerID: pid.String(), AgeRecipient: s.Age.Recipient().String()}, nil
+}
+
+// Exists reports whether dir holds any key file.
+func Exists(dir string) bool {
+	for _, f := range append(Files, PublicFile) {
+		if _, err := os.Lstat(filepath.Join(dir, f)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Write stores the keys in dir, each file mode 0600, encrypted with
+// passphrase unless it is empty. Files are written to a temporary name and
+// renamed, so a crash leaves either the old file or the new one.
+func (s *Set) Write(dir, passphrase string) error {
+	p2p, err := crypto.MarshalPrivateKey(s.P2P)
+	if err != nil {
+		return fmt.Errorf("encode libp2p key: %w", err)
+	}
+	pub, err := s.Public()
+	if err != nil {
+		return err
+	}
+	pubJSON, err := json.MarshalIndent(pub, "", "  ")
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{
+		P2PFile:   p2p,
+		AgeFile:   []byte(s.Age.String() + "\n"),
+		StoreFile: s.Store,
+	}
+	for name, plain := range files {
+		data := plain
+		if passphrase != "" {
+			if data, err = seal(plain, passphrase); err != nil {
+				return fmt.Errorf("encrypt %s: %w", name, err)
+			}
+		}
+		if err := WriteFile(filepath.Join(dir, name), data); err != nil {
+			return err
+		}
+	}
+	return WriteFile(filepath.Join(dir, PublicFile), append(pubJSON, '\n'))
+}
+
+// WriteFile writes data to path with mode 0600 through a temporary file
+// and a rename.
+func WriteFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// Read loads the keys from dir. passphrase may be empty when the files
+// are not encrypted. The files are decrypted in parallel: scrypt takes
+// about a second per file by design.
+func Read(ctx context.Context, dir, passphrase string) (*Set, error) {
+	raw := make([][]byte, len(Files))
+	g, _ := errgroup.WithContext(ctx)
+	for i, name := range Files {
+		g.Go(func() error {
+			b, err := readKeyFile(filepath.Join(dir, name), passphrase)
+			raw[i] = b
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	priv, err := crypto.UnmarshalPrivateKey(raw[0])
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: not a libp2p private key: %w", filepath.Join(dir, P2PFile), err)
+	}
+	if priv.Type() != crypto.Ed25519 {
+		return nil, fmt.Errorf("key file %s: must hold an Ed25519 key, holds %s", filepath.Join(dir, P2PFile), priv.Type())
+	}
+	id, err := age.ParseX25519Identity(strings.TrimSpace(string(raw[1])))
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: not an age X25519 identity: %w", filepath.Join(dir, AgeFile), err)
+	}
+	if len(raw[2]) != 32 {
+		return nil, fmt.Errorf("key file %s: must hold 32 bytes, holds %d", filepath.Join(dir, StoreFile), len(raw[2]))
+	}
+	return &Set{P2P: priv, Age: id, Store: raw[2]}, nil
+}
+
+// ReadPublic reads the public identity file; no passphrase is needed.
+func ReadPublic(dir string) (Public, error) {
+	path := filepath.Join(dir, PublicFile)
+	b, err := readCapped(path)
+	if err != nil {
+		return Public{}, err
+	}
+	var p Public
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Public{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if p.PeerID == "" || p.AgeRecipient == "" {
+		return Public{}, fmt.Errorf("%s: peer_id and age_recipient are required", path)
+	}
+	return p, nil
+}
+
+func readCapped(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("key file %s is missing (was this home made by kolo init?)", path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("key file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	if len(b) > maxKeyFile {
+		return nil, fmt.Errorf("key file %s: larger than %d bytes, not a kolo key", path, maxKeyFile)
+	}
+	return b, nil
+}
+
+func readKeyFile(path, passphrase string) ([]byte, error) {
+	b, err := readCapped(path)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.HasPrefix(b, []byte("age-encryption.org/")) {
+		return b, nil
+	}
+	if passphrase == "" {
+		return nil, fmt.Errorf("key file %s: %w", path, ErrPassphraseNeeded)
+	}
+	plain, err := open(b, passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("key file %s: %w", path, err)
+	}
+	return plain, nil
+}
+
+func seal(plain []byte, passphrase string) ([]byte, error) {
+	r, err := age.NewScryptRecipient(passphrase)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	w, err := age.Encrypt(&out, r)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(plain); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func open(sealed []byte, passphrase string) ([]byte, error) {
+	id, err := age.NewScryptIdentity(passphrase)
+	if err != nil {
+		return nil, err
+	}
+	r, err := age.Decrypt(bytes.NewReader(sealed), id)
+	if err != nil {
+		var noMatch *age.NoIdentityMatchError
+		if errors.As(err, &noMatch) || strings.Contains(err.Error(), "incorrect passphrase") {
+			return nil, ErrWrongPassphrase
+		}
+		return nil, fmt.Errorf("decrypt: %w", err)
+	}
+	plain, err := io.ReadAll(io.LimitReader(r, maxKeyFile))
+	if err != nil {
+		return nil, fmt.Errorf("decrypt: %w", err)
+	}
+	return plain, nil
+}

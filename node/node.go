@@ -1,0 +1,194 @@
+// Package node is the kolo node: the one place that wires the encrypted
+// store, the libp2p host, the plugins and the local API together.
+// cmd/kolo calls New, Start and Close; testnet runs several in one process.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/kolo-net/kolo/config"
+	"github.com/kolo-net/kolo/node/api"
+	"github.com/kolo-net/kolo/node/keys"
+	"github.com/kolo-net/kolo/node/store"
+	"github.com/libp2p/go-libp2p/core/connmgr"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// StoreDir is the store's directory inside the home.
+const StoreDir = "store"
+
+// Options are what a node needs besides its configuration and keys.
+type Options struct {
+	Logger  *slog.Logger // nil discards logs
+	Version string       // reported by status
+	// Gater, if set, decides which peers may connect (membership does).
+	Gater connmgr.ConnectionGater
+}
+
+// Node is a running kolo node.
+type Node struct {
+	cfg     config.Config
+	keys    *keys.Set
+	log     *slog.Logger
+	version string
+	peerID  peer.ID
+
+	store *store.Store
+	host  host.Host
+	api   *api.Server
+
+	started   time.Time
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// ErrHomeInUse says that another process (normally a kolo daemon) holds
+// this home's store.
+var ErrHomeInUse = errors.New("another kolo process is using this home (only one daemon per home; stop it, or use the commands, which talk to it)")
+
+// New opens the node's store and creates its libp2p host. It does not
+// yet serve anything; call Start.
+func New(ctx context.Context, cfg config.Config, ks *keys.Set, opts Options) (*Node, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	pid, err := peer.IDFromPrivateKey(ks.P2P)
+	if err != nil {
+		return nil, fmt.Errorf("peer ID: %w", err)
+	}
+	n := &Node{cfg: cfg, keys: ks, log: log, version: opts.Version, peerID: pid}
+
+	st, err := OpenStore(cfg, ks, log)
+	if err != nil {
+		return nil, err
+	}
+	n.store = st
+
+	h, err := newHost(cfg, ks.P2P, opts.Gater, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	n.host = h
+	return n, nil
+}
+
+// OpenStore opens the home's encrypted store, as the node does. The
+// commands use it directly when no daemon runs.
+func OpenStore(cfg config.Config, ks *keys.Set, log *slog.Logger) (*store.Store, error) {
+	dir := filepath.Join(cfg.Home, StoreDir)
+	st, err := store.Open(store.Options{
+		Dir:             dir,
+		Key:             ks.Store,
+		IndexCacheBytes: int64(cfg.Store.IndexCacheMB) << 20,
+		BlockCacheBytes: int64(cfg.Store.BlockCacheMB) << 20,
+		MemTableBytes:   int64(cfg.Store.MemTableMB) << 20,
+		Logger:          log.With("component", "store"),
+	})
+	if errors.Is(err, store.ErrLocked) {
+		return nil, fmt.Errorf("%s: %w", cfg.Home, ErrHomeInUse)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// Start serves the local API and dials the bootstrap peers. The API token
+// and daemon.json are written to the home; Close removes them.
+func (n *Node) Start(ctx context.Context) error {
+	n.started = time.Now()
+	token, err := api.NewToken()
+	if err != nil {
+		return err
+	}
+	n.api = api.NewServer(token, n.log.With("component", "api"))
+	n.routes()
+	if err := n.api.Listen(n.cfg.API.Port); err != nil {
+		return err
+	}
+	if err := keys.WriteFile(filepath.Join(n.cfg.Home, api.TokenFile), []byte(token+"\n")); err != nil {
+		return err
+	}
+	d := fmt.Sprintf("{\"pid\": %d, \"url\": %q}\n", os.Getpid(), n.api.URL())
+	if err := keys.WriteFile(filepath.Join(n.cfg.Home, api.DaemonFile), []byte(d)); err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	n.cancel = cancel
+	n.wg.Add(2)
+	go func() {
+		defer n.wg.Done()
+		if err := n.api.Serve(); err != nil {
+			n.log.Error("local API stopped", "err", err)
+		}
+	}()
+	go func() {
+		defer n.wg.Done()
+		n.bootstrap(runCtx)
+	}()
+	n.log.Info("node started", "peer", n.peerID, "country", n.cfg.Node.Country, "api", n.api.URL())
+	return nil
+}
+
+// PeerID is the node's libp2p identity.
+func (n *Node) PeerID() peer.ID { return n.peerID }
+
+// Host is the node's libp2p host.
+func (n *Node) Host() host.Host { return n.host }
+
+// Store is the node's encrypted store.
+func (n *Node) Store() *store.Store { return n.store }
+
+// Config is the node's configuration.
+func (n *Node) Config() config.Config { return n.cfg }
+
+// APIURL is the local API's address, once started.
+func (n *Node) APIURL() string {
+	if n.api == nil {
+		return ""
+	}
+	return n.api.URL()
+}
+
+// Close stops serving, closes the host and then the store. It returns
+// when the store is closed, or when ctx ends.
+func (n *Node) Close(ctx context.Context) error {
+	n.closeOnce.Do(func() {
+		var errs []error
+		if n.cancel != nil {
+			n.cancel()
+		}
+		if n.api != nil {
+			if err := n.api.Shutdown(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("stop local API: %w", err))
+			}
+			os.Remove(filepath.Join(n.cfg.Home, api.DaemonFile))
+			os.Remove(filepath.Join(n.cfg.Home, api.TokenFile))
+		}
+		if err := n.host.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close libp2p host: %w", err))
+		}
+		n.wg.Wait()
+		if err := n.store.Close(); err != nil {
+			errs = append(errs, fmt.Errorf("close store: %w", err))
+		}
+		n.closeErr = errors.Join(errs...)
+		n.log.Info("node stopped", "peer", n.peerID)
+	})
+	return n.closeErr
+}

@@ -1,0 +1,52 @@
+package node
+
+import (
+	"net/http"
+	"time"
+)
+
+// Status is what `kolo status` shows of a running node.
+type Status struct {
+	Running       bool     `json:"running"`
+	PeerID        string   `json:"peer_id"`
+	AgeRecipient  string   `json:"age_recipient"`
+	Org           string   `json:"org"`
+	Country       string   `json:"country"`
+	Version       string   `json:"version"`
+	UptimeSeconds int64    `json:"uptime_seconds"`
+	Peers         int      `json:"peers"`
+	StoreBytes    int64    `json:"store_bytes"`
+	Addrs         []string `json:"addrs"`
+	API           string   `json:"api"`
+}
+
+// Status reports the node's state.
+func (n *Node) Status() Status {
+	lsm, vlog := n.store.Size()
+	var addrs []string
+	for _, a := range n.host.Addrs() {
+		addrs = append(addrs, a.String())
+	}
+	up := int64(0)
+	if !n.started.IsZero() {
+		up = int64(time.Since(n.started).Seconds())
+	}
+	return Status{
+		Running:       true,
+		PeerID:        n.peerID.String(),
+		AgeRecipient:  n.keys.Age.Recipient().String(),
+		Org:           n.cfg.Node.Org,
+		Country:       n.cfg.Node.Country,
+		Version:       n.version,
+		UptimeSeconds: up,
+		Peers:         len(n.host.Network().Peers()),
+		StoreBytes:    lsm + vlog,
+		Addrs:         addrs,
+		API:           n.APIURL(),
+	}
+}
+
+// routes registers the local API's endpoints.
+func (n *Node) routes() {
+	n.api.HandleJSON("GET /v1/status", func(*http.Request) (any, error) { return n.Status(), nil })
+}
