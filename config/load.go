@@ -3,10 +3,12 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,13 +120,27 @@ func readFile(file string) ([]byte, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	if fi.Size() > MaxFileSize {
-		return nil, &Error{Source: "file " + file, Problem: fmt.Sprintf("file is %d bytes, more than the %d allowed", fi.Size(), MaxFileSize)}
+		return nil, tooBig(file, fi.Size())
 	}
-	raw, err := os.ReadFile(file)
+	// Read through a limit too: the size from Stat says nothing about a
+	// file that grows, or a kolo.yaml that is a link to /dev/zero or a pipe.
+	f, err := os.Open(file)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("config: read %s: %w", file, err)
+	}
+	if len(raw) > MaxFileSize {
+		return nil, tooBig(file, int64(len(raw)))
+	}
 	return raw, nil
+}
+
+func tooBig(file string, size int64) error {
+	return &Error{Source: "file " + file, Problem: fmt.Sprintf("file is %d bytes or more, more than the %d allowed", size, MaxFileSize)}
 }
 
 func load(opts Options, file string, raw []byte, getenv func(string) string) (Config, error) {
@@ -159,7 +175,7 @@ func load(opts Options, file string, raw []byte, getenv func(string) string) (Co
 		}
 		f := opts.Flags.Lookup(flag)
 		if f != nil && f.Changed {
-			v.Set(k, f.Value.String())
+			v.Set(k, flagValue(f))
 		}
 	}
 
@@ -173,6 +189,16 @@ func load(opts Options, file string, raw []byte, getenv func(string) string) (Co
 		return Config{}, err
 	}
 	return c, nil
+}
+
+// flagValue is a flag's value as text. A list flag (StringSlice, say)
+// prints itself as "[a,b]", which would not split back into a, b; its
+// elements are joined with commas instead.
+func flagValue(f *pflag.Flag) string {
+	if sv, ok := f.Value.(pflag.SliceValue); ok {
+		return strings.Join(sv.GetSlice(), ",")
+	}
+	return f.Value.String()
 }
 
 // origin names where the value of key came from.
@@ -206,6 +232,11 @@ func checkKnown(tree map[string]any, prefix, src string) error {
 			full = prefix + "." + n
 		}
 		sub, isMap := tree[n].(map[string]any)
+		if strings.Contains(n, ".") {
+			// viper would read "api.port: 1" at the top as api.port; the
+			// file's structure is nested sections, so refuse the shortcut.
+			return &Error{Key: full, Source: src, Problem: fmt.Sprintf("unknown key (write nested sections, not dotted names); allowed here: %s", strings.Join(children(prefix), ", "))}
+		}
 		if isLeaf(full) {
 			continue
 		}
@@ -311,7 +342,15 @@ func assign(k key, raw any, dst any) error {
 			*d = s
 		}
 	case *int:
-		n, err := cast.ToIntE(raw)
+		var n int
+		var err error
+		if s, ok := raw.(string); ok {
+			// Text (a variable, a flag, a quoted value) is read in base 10:
+			// cast would read "010" as octal 8 and "0x10" as 16.
+			n, err = strconv.Atoi(strings.TrimSpace(s))
+		} else {
+			n, err = cast.ToIntE(raw)
+		}
 		if err != nil || isFraction(raw) {
 			return fmt.Errorf("must be a whole number, got %q", fmt.Sprint(raw))
 		}

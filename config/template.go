@@ -23,13 +23,10 @@ network:
   # Multiaddrs the libp2p host listens on (TCP and QUIC). Port 0 picks a
   # free port. Open {{.P2PPort}}/tcp and {{.P2PPort}}/udp inbound if you can
   # (docs/deploy.md).
-  listen:
-{{- range .Network.Listen}}
-    - {{printf "%q" .}}
-{{- end}}
+  listen:{{template "list" .Network.Listen}}
   # Peers to dial at start, each ending in /p2p/<peer id>. An invite token
   # carries the inviter's addresses; add long-lived members here.
-  bootstrap: []
+  bootstrap:{{template "list" .Network.Bootstrap}}
   nat:
     # Ask the office router to forward a port (UPnP / NAT-PMP).
     port_mapping: {{.Network.NAT.PortMapping}}
@@ -63,6 +60,15 @@ plugins:
   dir: {{printf "%q" .Plugins.Dir}}
   # A plugin call that takes longer is cancelled and the plugin restarted.
   call_timeout: {{.Plugins.CallTimeout}}
+{{- define "list"}}
+{{- /* An empty list is written [] : an empty value would mean the default. */ -}}
+{{- if not .}} []
+{{- else}}
+{{- range .}}
+    - {{printf "%q" .}}
+{{- end}}
+{{- end}}
+{{- end}}
 `))
 
 // File renders c as a commented kolo.yaml.

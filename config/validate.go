@@ -73,13 +73,22 @@ func CheckCountry(cc string) error {
 		return fmt.Errorf("must be an ISO 3166-1 alpha-2 country code in upper case such as RS, HR, BA, MK, AL, ME, XK; got %q", cc)
 	}
 	// golang.org/x/text carries the ISO 3166 registry; we use it rather
-	// than keep a list of our own.
+	// than keep a list of our own. It also knows CLDR's regions that are
+	// not countries of ISO 3166-1: the exceptionally reserved codes (UN,
+	// EZ, AC, TA, ...) have no UN M49 number, and codes replaced by one
+	// other (UK, DD, FX, ZR) canonicalise to it.
 	r, err := language.ParseRegion(cc)
-	if err != nil || !r.IsCountry() || r.Canonicalize().String() != cc || cc == "UK" {
+	if err != nil || !r.IsCountry() || r.Canonicalize().String() != cc || r.M49() == 0 || cc == "UK" || withdrawn[cc] {
 		return fmt.Errorf("%q is not an ISO 3166-1 alpha-2 country code (examples: RS, HR, BA, MK, AL, ME, XK)", cc)
 	}
 	return nil
 }
+
+// withdrawn are codes of countries that split into several, which x/text
+// still knows as regions (with no single code to canonicalise to).
+// Serbia and Montenegro (CS) and Yugoslavia (YU) matter here: a node in
+// Serbia is RS, in Montenegro ME.
+var withdrawn = map[string]bool{"AN": true, "CS": true, "NT": true, "SU": true, "YU": true}
 
 func checkMultiaddr(s string, needPeer bool) error {
 	a, err := ma.NewMultiaddr(s)
@@ -95,7 +104,9 @@ func checkMultiaddr(s string, needPeer bool) error {
 		}
 	}
 	if needPeer {
-		if _, err := a.ValueForProtocol(ma.P_P2P); err != nil {
+		// The peer ID must be last (libp2p's AddrInfoFromString reads it
+		// from there); a /p2p/ in the middle names a relay, not the peer.
+		if _, last := ma.SplitLast(a); last == nil || last.Protocol().Code != ma.P_P2P {
 			return fmt.Errorf("must end in /p2p/<peer id> so the peer can be authenticated")
 		}
 	}

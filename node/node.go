@@ -46,6 +46,7 @@ type Node struct {
 	api   *api.Server
 
 	started   time.Time
+	history   history
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
 	closeOnce sync.Once
@@ -112,6 +113,11 @@ func OpenStore(cfg config.Config, ks *keys.Set, log *slog.Logger) (*store.Store,
 // and daemon.json are written to the home; Close removes them.
 func (n *Node) Start(ctx context.Context) error {
 	n.started = time.Now()
+	hist, err := n.recordStart(n.started)
+	if err != nil {
+		return err
+	}
+	n.history = hist
 	token, err := api.NewToken()
 	if err != nil {
 		return err

@@ -18,6 +18,8 @@ type Status struct {
 	StoreBytes    int64    `json:"store_bytes"`
 	Addrs         []string `json:"addrs"`
 	API           string   `json:"api"`
+	Created       string   `json:"created,omitempty"` // first start, RFC 3339
+	Starts        int      `json:"starts,omitempty"`  // how many times the daemon started
 }
 
 // Status reports the node's state.
@@ -43,6 +45,8 @@ func (n *Node) Status() Status {
 		StoreBytes:    lsm + vlog,
 		Addrs:         addrs,
 		API:           n.APIURL(),
+		Created:       n.history.Created.Format(time.RFC3339),
+		Starts:        n.history.Starts,
 	}
 }
 

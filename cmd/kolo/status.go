@@ -83,7 +83,7 @@ store:         %s
 version:       %s
 `, state, st.PeerID, st.AgeRecipient, st.Org, st.Country, st.Peers, humanBytes(st.StoreBytes), st.Version)
 	if err == nil && st.Running {
-		_, err = fmt.Fprintf(w, "api:           %s\naddrs:         %s\n", st.API, strings.Join(st.Addrs, " "))
+		_, err = fmt.Fprintf(w, "starts:        %d since %s\napi:           %s\naddrs:         %s\n", st.Starts, st.Created, st.API, strings.Join(st.Addrs, " "))
 	}
 	return err
 }

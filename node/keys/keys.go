@@ -113,19 +113,29 @@ func (s *Set) Write(dir, passphrase string) error {
 	if err != nil {
 		return err
 	}
-	files := map[string][]byte{
-		P2PFile:   p2p,
-		AgeFile:   []byte(s.Age.String() + "\n"),
-		StoreFile: s.Store,
-	}
-	for name, plain := range files {
-		data := plain
-		if passphrase != "" {
-			if data, err = seal(plain, passphrase); err != nil {
-				return fmt.Errorf("encrypt %s: %w", name, err)
-			}
+	// In the order of Files.
+	data := [][]byte{p2p, []byte(s.Age.String() + "\n"), s.Store}
+	if passphrase != "" {
+		// Encrypt every file before writing any, so a failure leaves no
+		// half-written set; in parallel, as Read decrypts them.
+		var g errgroup.Group
+		for i, name := range Files {
+			plain := data[i]
+			g.Go(func() error {
+				sealed, err := seal(plain, passphrase)
+				if err != nil {
+					return fmt.Errorf("encrypt %s: %w", name, err)
+				}
+				data[i] = sealed
+				return nil
+			})
 		}
-		if err := WriteFile(filepath.Join(dir, name), data); err != nil {
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	for i, name := range Files {
+		if err := WriteFile(filepath.Join(dir, name), data[i]); err != nil {
 			return err
 		}
 	}
@@ -210,6 +220,12 @@ func ReadPublic(dir string) (Public, error) {
 	if p.PeerID == "" || p.AgeRecipient == "" {
 		return Public{}, fmt.Errorf("%s: peer_id and age_recipient are required", path)
 	}
+	if _, err := peer.Decode(p.PeerID); err != nil {
+		return Public{}, fmt.Errorf("%s: peer_id %q is not a libp2p peer ID: %w", path, p.PeerID, err)
+	}
+	if _, err := age.ParseX25519Recipient(p.AgeRecipient); err != nil {
+		return Public{}, fmt.Errorf("%s: age_recipient %q is not an age X25519 recipient: %w", path, p.AgeRecipient, err)
+	}
 	return p, nil
 }
 
@@ -276,9 +292,16 @@ func open(sealed []byte, passphrase string) ([]byte, error) {
 	}
 	r, err := age.Decrypt(bytes.NewReader(sealed), id)
 	if err != nil {
+		// age v1.3.2 returns a *NoIdentityMatchError for a wrong
+		// passphrase (its one error wraps ErrIncorrectIdentity, "incorrect
+		// passphrase") and also for a file that is not passphrase-encrypted
+		// at all; the stanza types tell the two apart.
 		var noMatch *age.NoIdentityMatchError
-		if errors.As(err, &noMatch) || strings.Contains(err.Error(), "incorrect passphrase") {
-			return nil, ErrWrongPassphrase
+		if errors.As(err, &noMatch) {
+			if len(noMatch.StanzaTypes) == 1 && noMatch.StanzaTypes[0] == "scrypt" {
+				return nil, ErrWrongPassphrase
+			}
+			return nil, fmt.Errorf("decrypt: an age file, but not passphrase-encrypted (recipient types %s)", strings.Join(noMatch.StanzaTypes, ", "))
 		}
 		return nil, fmt.Errorf("decrypt: %w", err)
 	}

@@ -1,0 +1,58 @@
+package mk
+
+import (
+	"github.com/kolo-net/kolo/plugins/sdk"
+)
+
+const kJ = sdk.KindJudgment
+
+// judgmentV1 is the court-judgment form.
+var judgmentV1 = sdk.Spec{
+	Info: info("mk.judgment", kJ, lbl("Court judgment in a trafficking case", "Пресуда во предмет за трговија со луѓе"),
+		caseNumber(),
+		sdk.Field{ID: "court", Type: sdk.TypeString, Required: true, MaxLen: 120,
+			Label: lbl("Court", "Суд"), Help: lbl("E.g. Основен кривичен суд Скопје", "На пр. Основен кривичен суд Скопје")},
+		sdk.IndicatorField(kJ, "court_level").Require(),
+		article(true),
+		sdk.IndicatorField(kJ, "exploitation"),
+		sdk.IndicatorField(kJ, "indictment_date"),
+		sdk.IndicatorField(kJ, "decision_date").Require(),
+		sdk.Field{ID: "defendant_initials", Type: sdk.TypeString, MaxLen: 20, Personal: true,
+			Label: lbl("Defendants' initials", "Иницијали на обвинетите"),
+			Help:  lbl("For your own reference. Stays on this node.", "За ваша евиденција. Останува на овој јазол.")},
+		sdk.IndicatorField(kJ, "defendants").Require(),
+		sdk.IndicatorField(kJ, "victims").Require(),
+		sdk.IndicatorField(kJ, "child_victims"),
+		sdk.IndicatorField(kJ, "verdict").Require(),
+		sdk.IndicatorField(kJ, "sentence_months"),
+		sdk.IndicatorField(kJ, "below_statutory_minimum"),
+		sdk.IndicatorField(kJ, "compensation_claimed"),
+		sdk.IndicatorField(kJ, "compensation_decision"),
+		sdk.IndicatorField(kJ, "compensation_awarded_eur").WithHelp(eurHelp),
+		sdk.IndicatorField(kJ, "compensation_paid"),
+		sdk.IndicatorField(kJ, "assets_frozen"),
+		sdk.IndicatorField(kJ, "assets_confiscated_eur").WithHelp(eurHelp),
+		sdk.IndicatorField(kJ, "victim_testimonies"),
+		sdk.IndicatorField(kJ, "victim_confronted_with_defendant"),
+		sdk.IndicatorField(kJ, "victim_questioning"),
+		sdk.IndicatorField(kJ, "victim_legal_representative"),
+		sdk.IndicatorField(kJ, "victim_prosecuted"),
+		sdk.IndicatorField(kJ, "international_law_cited"),
+		sdk.NotesField("notes"),
+	),
+	Rules: []sdk.Rule{
+		sdk.DateNotBefore("decision_date", "indictment_date"),
+		sdk.NotMoreThan("child_victims", "victims"),
+		sdk.OnlyWhen("sentence_months", "verdict", "convicted", "plea_agreement"),
+	},
+	Map: mapJudgment,
+}
+
+// mapJudgment maps a judgment onto the common indicators: the fields named
+// after indicators as they are, the article onto offence.
+func mapJudgment(fi sdk.FormInfo, a sdk.Answers) (sdk.Common, error) {
+	c := sdk.MapByName(fi, a)
+	art, _ := a["article"].(string)
+	c["offence"] = offences[art]
+	return c, nil
+}

@@ -1,0 +1,161 @@
+package sdk
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	formpb "github.com/kolo-net/kolo/plugins/sdk/proto"
+)
+
+// RemoteForms is the host's side of the Forms service: the forms of one
+// plugin process, called over gRPC. Every method honours ctx's deadline and
+// cancellation. plugins/host wraps it with process supervision; use that
+// rather than RemoteForms directly.
+type RemoteForms struct {
+	c formpb.FormsClient
+	// CallTimeout, when above zero, bounds each gRPC call on top of the
+	// caller's context. The error of a call it cuts off wraps
+	// ErrCallTimeout; one cut off by the caller's deadline wraps
+	// context.DeadlineExceeded.
+	CallTimeout time.Duration
+}
+
+// ErrCallTimeout is wrapped by the error of a call that RemoteForms'
+// CallTimeout cut off, as opposed to the caller's own deadline.
+var ErrCallTimeout = errors.New("no answer within the call timeout")
+
+// callCtx bounds one call by CallTimeout. ours reports whether that bound
+// comes before the caller's own deadline: gRPC reports both the same way,
+// and a server's deadline may fire a moment before the caller's ctx does.
+func (r *RemoteForms) callCtx(ctx context.Context) (_ context.Context, cancel context.CancelFunc, ours bool) {
+	if r.CallTimeout <= 0 {
+		ctx, cancel = context.WithCancel(ctx)
+		return ctx, cancel, false
+	}
+	end := time.Now().Add(r.CallTimeout)
+	dl, ok := ctx.Deadline()
+	ctx, cancel = context.WithDeadline(ctx, end)
+	return ctx, cancel, !ok || end.Before(dl)
+}
+
+// callError explains a failed call: ErrCallTimeout when CallTimeout cut it
+// off, context.DeadlineExceeded when the caller's deadline did.
+func (r *RemoteForms) callError(err error, ours bool) error {
+	if status.Code(err) != codes.DeadlineExceeded {
+		return err
+	}
+	if ours {
+		return fmt.Errorf("%w (%s): %w", ErrCallTimeout, r.CallTimeout, err)
+	}
+	return fmt.Errorf("%w: %w", context.DeadlineExceeded, err)
+}
+
+// NewRemoteForms returns the Forms client on conn.
+func NewRemoteForms(conn grpc.ClientConnInterface) *RemoteForms {
+	return &RemoteForms{c: formpb.NewFormsClient(conn)}
+}
+
+// Describe lists every form, in every version, that the plugin serves.
+func (r *RemoteForms) Describe(ctx context.Context) ([]FormInfo, error) {
+	ctx, cancel, ours := r.callCtx(ctx)
+	defer cancel()
+	resp, err := r.c.Describe(ctx, &formpb.DescribeRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("describe: %w", r.callError(err, ours))
+	}
+	out := make([]FormInfo, len(resp.GetForms()))
+	for i, p := range resp.GetForms() {
+		out[i] = formInfoFromPB(p)
+	}
+	return out, nil
+}
+
+// Check validates records entered on form id at version and normalises the
+// valid ones. It returns one Result per record, in order. Records are sent
+// in batches of at most BatchRecords records and BatchBytes of JSON, with
+// up to BatchesInFlight calls at once, so that encoding one batch here
+// overlaps checking another in the plugin.
+func (r *RemoteForms) Check(ctx context.Context, id string, version int, answers []Answers) ([]Result, error) {
+	if version < 1 || version > math.MaxInt32 {
+		return nil, fmt.Errorf("check %s@%d: version must be 1..%d", id, version, math.MaxInt32)
+	}
+	results := make([]Result, len(answers))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(BatchesInFlight)
+	req := &formpb.CheckRequest{FormId: id, Version: int32(version)}
+	start, size := 0, 0
+	send := func() {
+		if len(req.Records) == 0 {
+			return
+		}
+		req, first := req, start
+		g.Go(func() error { return r.checkBatch(gctx, req, results[first:first+len(req.Records)], first) })
+	}
+	for i, a := range answers {
+		if err := gctx.Err(); err != nil {
+			break // a batch failed, or ctx ended: g.Wait says which
+		}
+		rec, err := answersToPB(a)
+		n := proto.Size(rec)
+		if err == nil && n > MaxRecordBytes {
+			err = fmt.Errorf("answers are %d bytes encoded; the cap is %d", n, MaxRecordBytes)
+		}
+		if err != nil {
+			g.Go(func() error { return fmt.Errorf("check %s@%d, record %d: %w", id, version, i, err) })
+			break
+		}
+		if len(req.Records) == BatchRecords || size+n > BatchBytes {
+			send()
+			req = &formpb.CheckRequest{FormId: id, Version: int32(version)}
+			start, size = i, 0
+		}
+		req.Records = append(req.Records, rec)
+		size += n
+	}
+	send()
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			// The caller's cancellation, not a plugin failure, ended the calls.
+			return nil, fmt.Errorf("check %s@%d: %w", id, version, ctx.Err())
+		}
+		return nil, err
+	}
+	return results, nil
+}
+
+// checkBatch makes one Check call and decodes its results into out; first
+// is the index of the batch's first record, for messages.
+func (r *RemoteForms) checkBatch(ctx context.Context, req *formpb.CheckRequest, out []Result, first int) error {
+	ref := fmt.Sprintf("%s@%d", req.FormId, req.Version)
+	ctx, cancel, ours := r.callCtx(ctx)
+	defer cancel()
+	resp, err := r.c.Check(ctx, req)
+	if err != nil {
+		return fmt.Errorf("check %s, records %d..%d: %w", ref, first, first+len(req.Records)-1, r.callError(err, ours))
+	}
+	if got, want := len(resp.GetResults()), len(req.Records); got != want {
+		return fmt.Errorf("check %s, records %d..%d: plugin returned %d results for %d records", ref, first, first+want-1, got, want)
+	}
+	for i, pr := range resp.GetResults() {
+		res := Result{Errors: fieldErrorsFromPB(pr.GetErrors())}
+		c, err := commonFromPB(pr.GetCommon())
+		if err != nil {
+			return fmt.Errorf("check %s, record %d: %w", ref, first+i, err)
+		}
+		if len(res.Errors) > 0 && len(c) > 0 {
+			return fmt.Errorf("check %s, record %d: plugin returned both errors and indicators", ref, first+i)
+		}
+		res.Common = c
+		out[i] = res
+	}
+	return nil
+}
