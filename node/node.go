@@ -45,6 +45,9 @@ type Node struct {
 	host  host.Host
 	api   *api.Server
 
+	formsPart   // country forms and monitoring records (forms.go)
+	networkPart // membership and the Declaration (network.go)
+
 	started   time.Time
 	history   history
 	cancel    context.CancelFunc
@@ -79,7 +82,15 @@ func New(ctx context.Context, cfg config.Config, ks *keys.Set, opts Options) (*N
 	}
 	n.store = st
 
-	h, err := newHost(cfg, ks.P2P, opts.Gater, log)
+	gater, err := n.openNetwork(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if gater == nil {
+		gater = opts.Gater
+	}
+	h, err := newHost(cfg, ks.P2P, gater, log)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -120,6 +131,12 @@ func (n *Node) Start(ctx context.Context) error {
 	n.history = hist
 	token, err := api.NewToken()
 	if err != nil {
+		return err
+	}
+	if err := n.startForms(ctx); err != nil {
+		return err
+	}
+	if err := n.startNetwork(ctx); err != nil {
 		return err
 	}
 	n.api = api.NewServer(token, n.log.With("component", "api"))
@@ -186,10 +203,16 @@ func (n *Node) Close(ctx context.Context) error {
 			os.Remove(filepath.Join(n.cfg.Home, api.DaemonFile))
 			os.Remove(filepath.Join(n.cfg.Home, api.TokenFile))
 		}
+		if err := n.closeNetwork(); err != nil {
+			errs = append(errs, fmt.Errorf("stop network services: %w", err))
+		}
 		if err := n.host.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close libp2p host: %w", err))
 		}
 		n.wg.Wait()
+		if err := n.closeForms(); err != nil {
+			errs = append(errs, fmt.Errorf("stop form plugins: %w", err))
+		}
 		if err := n.store.Close(); err != nil {
 			errs = append(errs, fmt.Errorf("close store: %w", err))
 		}

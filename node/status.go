@@ -53,4 +53,6 @@ func (n *Node) Status() Status {
 // routes registers the local API's endpoints.
 func (n *Node) routes() {
 	n.api.HandleJSON("GET /v1/status", func(*http.Request) (any, error) { return n.Status(), nil })
+	n.formsRoutes()
+	n.networkRoutes()
 }

@@ -3,6 +3,9 @@ package main
 import "github.com/spf13/cobra"
 
 // addCommands registers the commands of the node's services beyond the
-// foundation (forms, records, network, declaration).
+// foundation: forms and records (records.go), the network and the
+// Declaration (network.go), plugins (plugin.go).
 func addCommands(root *cobra.Command, g *globals) {
+	addRecordCommands(root, g)
+	addNetworkCommands(root, g)
 }
