@@ -30,7 +30,7 @@ var loopback = []string{"--api-port", "0", "--listen", "/ip4/127.0.0.1/tcp/0,/ip
 
 // kolo runs the kolo command (this test binary, through testscript.Main)
 // to completion.
-func kolo(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+func kolo(t testing.TB, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	// A command that should fail but runs on (a daemon that starts after
 	// all) is killed at the deadline, failing the test instead of hanging it.
@@ -150,7 +150,7 @@ func (d *daemon) stop(t *testing.T) {
 	}
 }
 
-func initNode(t *testing.T, env []string) (home, peerID string) {
+func initNode(t testing.TB, env []string) (home, peerID string) {
 	t.Helper()
 	home = filepath.Join(t.TempDir(), "node")
 	out, errOut, code := kolo(t, env, "init", "--home", home, "--org", "ASTRA", "--country", "RS", "--json")
