@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -11,6 +12,9 @@ import (
 	"github.com/kolo-net/kolo/node/keys"
 	"github.com/spf13/cobra"
 )
+
+// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT is set.
+const defaultMemoryLimit = 512 << 20
 
 // shutdownTimeout bounds a clean stop after SIGINT or SIGTERM.
 const shutdownTimeout = 5 * time.Second
@@ -41,6 +45,11 @@ cleanly within 5 seconds. Only one daemon runs per home.`,
 			}
 			log := newLogger(cmd.ErrOrStderr(), cfg)
 			ctx := cmd.Context()
+			if os.Getenv("GOMEMLIMIT") == "" {
+				// A soft limit keeps a long import from growing the heap
+				// past what a 4 GB office laptop can spare (docs/store.md).
+				debug.SetMemoryLimit(defaultMemoryLimit)
+			}
 			ks, err := keys.Read(ctx, cfg.Home, os.Getenv("KOLO_PASSPHRASE"))
 			if err != nil {
 				return err
