@@ -40,6 +40,7 @@ Every command takes --home DIR (or KOLO_HOME); the default is ~/.kolo.`,
 		newStatusCmd(g),
 		newConfigCmd(g),
 		newVersionCmd(),
+		newPluginCmd(),
 	)
 	addCommands(root, g)
 	return root

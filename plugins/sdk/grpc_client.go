@@ -81,7 +81,7 @@ func (r *RemoteForms) Describe(ctx context.Context) ([]FormInfo, error) {
 
 // Check validates records entered on form id at version and normalises the
 // valid ones. It returns one Result per record, in order. Records are sent
-// in batches of at most BatchRecords records and BatchBytes of JSON, with
+// in batches of at most BatchRecords records and BatchBytes encoded, with
 // up to BatchesInFlight calls at once, so that encoding one batch here
 // overlaps checking another in the plugin.
 func (r *RemoteForms) Check(ctx context.Context, id string, version int, answers []Answers) ([]Result, error) {
@@ -122,11 +122,13 @@ func (r *RemoteForms) Check(ctx context.Context, id string, version int, answers
 		size += n
 	}
 	send()
-	if err := g.Wait(); err != nil {
-		if ctx.Err() != nil {
-			// The caller's cancellation, not a plugin failure, ended the calls.
-			return nil, fmt.Errorf("check %s@%d: %w", id, version, ctx.Err())
-		}
+	err := g.Wait()
+	if ctx.Err() != nil {
+		// The caller's cancellation, not a plugin failure, ended the calls
+		// (or kept some records from being sent at all).
+		return nil, fmt.Errorf("check %s@%d: %w", id, version, ctx.Err())
+	}
+	if err != nil {
 		return nil, err
 	}
 	return results, nil

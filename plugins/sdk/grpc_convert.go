@@ -96,8 +96,10 @@ func commonToPB(c Common) ([]*formpb.Indicator, error) {
 	}
 	slices.Sort(names)
 	out := make([]*formpb.Indicator, len(names))
+	msgs := make([]formpb.Indicator, len(names)) // one allocation for all indicators
 	for i, name := range names {
-		pi := &formpb.Indicator{Name: name}
+		pi := &msgs[i]
+		pi.Name = name
 		switch x := c[name].(type) {
 		case int:
 			pi.Value = intValue(int64(x))
@@ -218,11 +220,13 @@ func fieldErrorsFromPB(errs []*formpb.FieldError) []FieldError {
 // file or a request).
 func answersToPB(a Answers) (*formpb.Record, error) {
 	rec := &formpb.Record{Answers: make([]*formpb.Answer, 0, len(a))}
+	msgs := make([]formpb.Answer, len(a)) // one allocation for all answers
 	for field, v := range a {
 		if !utf8.ValidString(field) {
 			return nil, fmt.Errorf("field name %q is not valid UTF-8", clip(field, 64))
 		}
-		pa := &formpb.Answer{Field: field}
+		pa := &msgs[len(rec.Answers)]
+		pa.Field = field
 		switch x := v.(type) {
 		case nil:
 			pa.Value = &formpb.Answer_Null{Null: true}

@@ -262,6 +262,19 @@ func TestCallTimeout(t *testing.T) {
 	}
 }
 
+func TestCheckCancelledBeforehand(t *testing.T) {
+	t.Parallel()
+	r, calls := wireServer(t, wireSpec())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res, err := r.Check(ctx, "zz.judgment", 1, []Answers{wireValid}); !errors.Is(err, context.Canceled) || res != nil {
+		t.Fatalf("got %v, %v", res, err)
+	}
+	if calls.Load() != 0 {
+		t.Fatal("a cancelled check reached the plugin")
+	}
+}
+
 type brokenForm struct {
 	Spec
 	common Common

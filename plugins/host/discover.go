@@ -1,0 +1,72 @@
+package host
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+var countryArg = regexp.MustCompile(`^[a-z]{2}$`)
+
+// discover lists the plugins to run: the built-ins, served by the kolo
+// executable, then every executable regular file of Dir in name order. A
+// Dir that does not exist holds no plugins.
+// (go-plugin's Discover is a glob that does not look at file modes, so
+// this reads the directory itself.)
+func (h *Host) discover() ([]*proc, error) {
+	var procs []*proc
+	for _, cc := range h.opts.BuiltIn {
+		if !countryArg.MatchString(cc) {
+			return nil, fmt.Errorf("built-in country %q: must be two lower-case letters, such as rs", cc)
+		}
+		procs = append(procs, h.newProc(cc, h.opts.Executable, []string{"plugin", "serve", cc}, true))
+	}
+	if h.opts.Dir == "" {
+		return procs, nil
+	}
+	entries, err := os.ReadDir(h.opts.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		h.log.Debug("no plugins dir; no external plugins", "dir", h.opts.Dir)
+		return procs, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read plugins dir %s: %w", h.opts.Dir, err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		path := filepath.Join(h.opts.Dir, name)
+		fi, err := os.Stat(path) // follows symbolic links
+		if err != nil {
+			h.log.Warn("skipping plugin", "path", path, "error", err)
+			continue
+		}
+		if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
+			h.log.Warn("skipping a file in the plugins dir that is not an executable", "path", path)
+			continue
+		}
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, fmt.Errorf("plugin %s: %w", path, err)
+		}
+		procs = append(procs, h.newProc(name, abs, nil, false))
+	}
+	return procs, nil
+}
+
+func (h *Host) newProc(name, path string, args []string, builtIn bool) *proc {
+	return &proc{
+		name:    name,
+		path:    path,
+		args:    args,
+		builtIn: builtIn,
+		opts:    h.opts,
+		log:     h.log.With("plugin", name),
+	}
+}
