@@ -1,0 +1,190 @@
+package declaration
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+
+	"github.com/kolo-net/kolo/protocol"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// ExportFormat names the layout of a JSON export; a new layout gets a new
+// name.
+const ExportFormat = "kolo-declaration-export-v1"
+
+// MaxExportSize caps an export read by VerifyExport.
+const MaxExportSize = 16 << 20
+
+// Evidence lets anyone check a signed record with standard Ed25519 tools:
+// the raw 32-byte public key of the signer and the exact canonical string
+// that was signed (the record's signature field holds the 64-byte
+// signature). Both []byte fields are standard base64 in JSON.
+type Evidence struct {
+	PublicKey []byte `json:"public_key"`
+	Signed    string `json:"signed"`
+}
+
+// SignedCertificate is a member certificate with its evidence.
+type SignedCertificate struct {
+	protocol.Certificate
+	Evidence
+}
+
+// SignedMemberRevocation is a member revocation with its evidence.
+type SignedMemberRevocation struct {
+	protocol.MemberRevocation
+	Evidence
+}
+
+// SignedEndorsement is an endorsement with its evidence and its state
+// (counted, revoked, member revoked, repeated) at export time.
+type SignedEndorsement struct {
+	protocol.Endorsement
+	Evidence
+	State string `json:"state"`
+}
+
+// SignedRevocation is an endorsement revocation with its evidence.
+type SignedRevocation struct {
+	protocol.Revocation
+	Evidence
+}
+
+// Export is everything needed to check the Declaration's endorsements
+// offline: the network file (founders, Declaration text and hash, policy),
+// every member certificate and revocation, every endorsement and
+// revocation, and the status the exporting node computed.
+type Export struct {
+	Format            string                   `json:"format"`
+	Generated         string                   `json:"generated"`
+	NetworkSHA256     string                   `json:"network_sha256"`
+	Network           protocol.Network         `json:"network"`
+	Status            Status                   `json:"status"`
+	Members           []SignedCertificate      `json:"members"`
+	MemberRevocations []SignedMemberRevocation `json:"member_revocations"`
+	Endorsements      []SignedEndorsement      `json:"endorsements"`
+	Revocations       []SignedRevocation       `json:"revocations"`
+}
+
+// evidence builds the evidence of a record signed by signer over msg.
+func evidence(signer peer.ID, signingBytes func() ([]byte, error)) (Evidence, error) {
+	msg, err := signingBytes()
+	if err != nil {
+		return Evidence{}, err
+	}
+	pub, err := protocol.RawPublicKey(signer)
+	if err != nil {
+		return Evidence{}, err
+	}
+	return Evidence{PublicKey: pub, Signed: string(msg)}, nil
+}
+
+// Export gathers the evidence the ledger and the registry hold.
+func (l *Ledger) Export() (Export, error) {
+	n, err := l.network()
+	if err != nil {
+		return Export{}, fmt.Errorf("export: %w", err)
+	}
+	h, _ := l.reg.NetworkHash()
+	entries := l.List()
+	exp := Export{
+		Format: ExportFormat, Generated: protocol.FormatTime(l.now()), NetworkSHA256: h.String(),
+		Network: n, Status: statusOf(n, entries),
+		Members: []SignedCertificate{}, MemberRevocations: []SignedMemberRevocation{},
+		Endorsements: []SignedEndorsement{}, Revocations: []SignedRevocation{},
+	}
+	certs, mrevs := l.reg.Certificates()
+	for _, c := range certs {
+		ev, err := evidence(c.AdmittedBy, c.SigningBytes)
+		if err != nil {
+			return Export{}, fmt.Errorf("export certificate of %s: %w", c.Peer, err)
+		}
+		exp.Members = append(exp.Members, SignedCertificate{c, ev})
+	}
+	for _, m := range mrevs {
+		ev, err := evidence(m.Signer, m.SigningBytes)
+		if err != nil {
+			return Export{}, fmt.Errorf("export member revocation of %s: %w", m.Member, err)
+		}
+		exp.MemberRevocations = append(exp.MemberRevocations, SignedMemberRevocation{m, ev})
+	}
+	for _, e := range entries {
+		ev, err := evidence(e.Endorsement.Signer, e.Endorsement.SigningBytes)
+		if err != nil {
+			return Export{}, fmt.Errorf("export endorsement by %s: %w", e.Endorsement.Signer, err)
+		}
+		exp.Endorsements = append(exp.Endorsements, SignedEndorsement{e.Endorsement, ev, e.State})
+	}
+	for _, rec := range l.Records(nil) {
+		if r := rec.Revocation; r != nil {
+			ev, err := evidence(r.Signer, r.SigningBytes)
+			if err != nil {
+				return Export{}, fmt.Errorf("export revocation by %s: %w", r.Signer, err)
+			}
+			exp.Revocations = append(exp.Revocations, SignedRevocation{*r, ev})
+		}
+	}
+	return exp, nil
+}
+
+// WriteJSON writes exp as indented JSON.
+func WriteJSON(w io.Writer, exp Export) error {
+	b, err := protocol.Encode(exp)
+	if err != nil {
+		return err
+	}
+	// Indent for people who read the file; the signatures do not depend on
+	// the layout.
+	var out []byte
+	out, err = indent(b)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(out); err != nil {
+		return fmt.Errorf("write export: %w", err)
+	}
+	return nil
+}
+
+//go:embed page.html.tmpl
+var pageFS embed.FS
+
+var page = template.Must(template.ParseFS(pageFS, "page.html.tmpl"))
+
+// pageData is what the HTML page shows.
+type pageData struct {
+	Title     string
+	Export    Export
+	Counted   []SignedEndorsement
+	Remaining int
+}
+
+// WriteHTML writes exp as a public web page: the Declaration, the count
+// against the threshold by country, the organisations that endorse it,
+// and how to verify. Every value is escaped by html/template.
+func WriteHTML(w io.Writer, exp Export) error {
+	d := pageData{Title: Title(exp.Network.Declaration.Text), Export: exp}
+	for _, e := range exp.Endorsements {
+		if e.State == StateCounted {
+			d.Counted = append(d.Counted, e)
+		}
+	}
+	d.Remaining = max(exp.Status.Threshold-exp.Status.Count, 0)
+	if err := page.Execute(w, d); err != nil {
+		return fmt.Errorf("write HTML export: %w", err)
+	}
+	return nil
+}
+
+func indent(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := json.Indent(&buf, b, "", "  "); err != nil {
+		return nil, fmt.Errorf("indent export: %w", err)
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}

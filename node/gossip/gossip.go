@@ -1,0 +1,404 @@
+// Package gossip carries a kolo network's signed records between its
+// members over libp2p: GossipSub on the network's records topic for
+// speed, anti-entropy sync on a stream protocol whenever a member connects
+// (so a node that was offline catches up), the join protocol a new node
+// uses to present its invite, and the connection gater that keeps
+// non-members out.
+//
+// Every record, whichever way it arrives, is verified by the Registry
+// (certificates, member revocations) or the Ledger (endorsements,
+// revocations) before it is stored. A record that fails is logged on one
+// line and, on GossipSub, rejected by the topic validator so it is never
+// forwarded.
+package gossip
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kolo-net/kolo/node/declaration"
+	"github.com/kolo-net/kolo/node/membership"
+	"github.com/kolo-net/kolo/protocol"
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/event"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// Defaults of Config.
+const (
+	DefaultStreamTimeout = 30 * time.Second
+	DefaultSyncInterval  = time.Minute
+)
+
+// Config is what a Gossip needs.
+type Config struct {
+	Host     host.Host
+	PubSub   *pubsub.PubSub // GossipSub, created with PubSubOptions(Registry)
+	Registry *membership.Registry
+	Ledger   *declaration.Ledger
+	Logger   *slog.Logger
+	// StreamTimeout bounds one join or sync exchange (DefaultStreamTimeout if 0).
+	StreamTimeout time.Duration
+	// SyncInterval is how often the node syncs with one random connected
+	// member besides the syncs on connection (DefaultSyncInterval if 0;
+	// negative: never).
+	SyncInterval time.Duration
+}
+
+// Gossip moves the network's records between this node and its peers.
+type Gossip struct {
+	host    host.Host
+	ps      *pubsub.PubSub
+	reg     *membership.Registry
+	ledger  *declaration.Ledger
+	log     *slog.Logger
+	timeout time.Duration
+
+	ctx    context.Context // cancelled by Close
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+	events event.Subscription
+
+	mu      sync.Mutex
+	topic   *pubsub.Topic
+	sub     *pubsub.Subscription
+	syncing map[peer.ID]bool
+	closed  bool
+}
+
+// New registers the join and sync stream handlers, watches connections,
+// and, if the node belongs to a network, joins its records topic. Close
+// undoes all of it.
+func New(ctx context.Context, cfg Config) (*Gossip, error) {
+	if cfg.Host == nil || cfg.PubSub == nil || cfg.Registry == nil || cfg.Ledger == nil {
+		return nil, errors.New("gossip: Host, PubSub, Registry and Ledger are required")
+	}
+	g := &Gossip{
+		host: cfg.Host, ps: cfg.PubSub, reg: cfg.Registry, ledger: cfg.Ledger, log: cfg.Logger,
+		timeout: cfg.StreamTimeout, syncing: map[peer.ID]bool{},
+	}
+	if g.log == nil {
+		g.log = slog.Default()
+	}
+	if g.timeout <= 0 {
+		g.timeout = DefaultStreamTimeout
+	}
+	g.ctx, g.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	events, err := g.host.EventBus().Subscribe(new(event.EvtPeerConnectednessChanged))
+	if err != nil {
+		g.cancel()
+		return nil, fmt.Errorf("gossip: watch connections: %w", err)
+	}
+	g.events = events
+	if _, ok := g.reg.Network(); ok {
+		if err := g.JoinTopic(); err != nil {
+			events.Close()
+			g.cancel()
+			return nil, err
+		}
+	}
+	g.host.SetStreamHandler(protocol.JoinID, g.handleJoin)
+	g.host.SetStreamHandler(protocol.SyncID, g.handleSync)
+	g.wg.Add(1)
+	go g.watchConnections()
+	interval := cfg.SyncInterval
+	if interval == 0 {
+		interval = DefaultSyncInterval
+	}
+	if interval > 0 {
+		g.wg.Add(1)
+		go g.syncPeriodically(interval)
+	}
+	return g, nil
+}
+
+// Close stops the handlers, leaves the topic and waits for running syncs.
+func (g *Gossip) Close() error {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return nil
+	}
+	g.closed = true
+	topic, sub := g.topic, g.sub
+	g.mu.Unlock()
+	g.host.RemoveStreamHandler(protocol.JoinID)
+	g.host.RemoveStreamHandler(protocol.SyncID)
+	g.cancel()
+	g.events.Close()
+	g.wg.Wait() // the drain and watch loops end with the context; the topic's event handler with them
+	if sub == nil {
+		return nil
+	}
+	sub.Cancel()
+	err := g.ps.UnregisterTopicValidator(topic.String())
+	// Subscription.Cancel is asynchronous in go-libp2p-pubsub: the topic
+	// refuses to close until the pubsub loop has processed it. Wait for
+	// that, boundedly.
+	for range 200 {
+		cerr := topic.Close()
+		if cerr == nil || !strings.Contains(cerr.Error(), "outstanding") {
+			err = errors.Join(err, cerr)
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err != nil {
+		return fmt.Errorf("gossip: close: %w", err)
+	}
+	return nil
+}
+
+// JoinTopic joins the network's records topic, with its validator. New
+// does it when the node already belongs to a network, JoinNetwork after a
+// join; call it after Registry.Init on a node that has just created its
+// network. Calling it again is a no-op.
+func (g *Gossip) JoinTopic() error {
+	n, ok := g.reg.Network()
+	if !ok {
+		return membership.ErrNoNetwork
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.topic != nil || g.closed {
+		return nil
+	}
+	name := protocol.RecordsTopic(n.ID)
+	if err := g.ps.RegisterTopicValidator(name, g.validate); err != nil {
+		return fmt.Errorf("gossip: validator for %s: %w", name, err)
+	}
+	topic, err := g.ps.Join(name)
+	if err != nil {
+		g.ps.UnregisterTopicValidator(name)
+		return fmt.Errorf("gossip: join topic %s: %w", name, err)
+	}
+	sub, err := topic.Subscribe()
+	if err != nil {
+		topic.Close()
+		g.ps.UnregisterTopicValidator(name)
+		return fmt.Errorf("gossip: subscribe to %s: %w", name, err)
+	}
+	events, err := topic.EventHandler()
+	if err != nil {
+		sub.Cancel()
+		topic.Close()
+		g.ps.UnregisterTopicValidator(name)
+		return fmt.Errorf("gossip: watch topic %s: %w", name, err)
+	}
+	g.topic, g.sub = topic, sub
+	g.wg.Add(2)
+	go g.drain(sub)
+	go g.watchTopic(events)
+	return nil
+}
+
+// watchTopic syncs with every member that joins the records topic: a
+// message published before the two knew of each other's subscription
+// reached neither, so they compare what they hold.
+func (g *Gossip) watchTopic(events *pubsub.TopicEventHandler) {
+	defer g.wg.Done()
+	defer events.Cancel()
+	for {
+		ev, err := events.NextPeerEvent(g.ctx)
+		if err != nil {
+			return
+		}
+		if ev.Type == pubsub.PeerJoin && g.reg.IsMember(ev.Peer) {
+			g.syncSoon(ev.Peer)
+		}
+	}
+}
+
+// drain consumes the subscription: the validator has already verified and
+// stored each message, so there is nothing left to do with it.
+func (g *Gossip) drain(sub *pubsub.Subscription) {
+	defer g.wg.Done()
+	for {
+		if _, err := sub.Next(g.ctx); err != nil {
+			return
+		}
+	}
+}
+
+// TopicPeers lists the peers this node knows on the records topic.
+func (g *Gossip) TopicPeers() []peer.ID {
+	g.mu.Lock()
+	topic := g.topic
+	g.mu.Unlock()
+	if topic == nil {
+		return nil
+	}
+	return topic.ListPeers()
+}
+
+// Publish sends a record to the network: the result of Ledger.Sign,
+// Ledger.Withdraw, Registry.NewMemberRevocation. The record is verified
+// and stored here first (a no-op if it already is), so this node never
+// sends what it would refuse.
+func (g *Gossip) Publish(ctx context.Context, rec protocol.Record) error {
+	if _, err := g.Accept(ctx, rec); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	return g.publish(ctx, rec)
+}
+
+// publish sends rec without checking it.
+func (g *Gossip) publish(ctx context.Context, rec protocol.Record) error {
+	g.mu.Lock()
+	topic := g.topic
+	g.mu.Unlock()
+	if topic == nil {
+		return fmt.Errorf("publish %s: %w", rec.Kind(), membership.ErrNoNetwork)
+	}
+	data, err := protocol.Encode(rec)
+	if err != nil {
+		return err
+	}
+	if len(data) > protocol.MaxMessageSize {
+		return fmt.Errorf("publish %s: %d bytes: %w", rec.Kind(), len(data), protocol.ErrTooLarge)
+	}
+	if err := topic.Publish(ctx, data); err != nil {
+		return fmt.Errorf("publish %s: %w", rec.Kind(), err)
+	}
+	return nil
+}
+
+// Accept verifies rec and stores it if it is new. It reports whether the
+// record was new. A member revocation also closes the connections to the
+// revoked member.
+func (g *Gossip) Accept(ctx context.Context, rec protocol.Record) (bool, error) {
+	switch rec.Kind() {
+	case protocol.KindCertificate:
+		return g.reg.AddCertificate(ctx, *rec.Certificate)
+	case protocol.KindMemberRevocation:
+		added, err := g.reg.Revoke(ctx, *rec.MemberRevocation)
+		if added {
+			if member := rec.MemberRevocation.Member; !g.reg.IsMember(member) && member != g.host.ID() {
+				g.host.Network().ClosePeer(member)
+			}
+		}
+		return added, err
+	case protocol.KindEndorsement:
+		return g.ledger.Add(ctx, *rec.Endorsement)
+	case protocol.KindRevocation:
+		return g.ledger.Revoke(ctx, *rec.Revocation)
+	}
+	return false, errors.New("record: exactly one of certificate, member_revocation, endorsement, revocation must be set")
+}
+
+// validate is the records topic's validator. It verifies and stores each
+// message; an invalid one is rejected (never forwarded) and logged on one
+// line.
+func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message) pubsub.ValidationResult {
+	if from == g.host.ID() {
+		return pubsub.ValidationAccept // published by this node, which verified and stored the record first
+	}
+	var rec protocol.Record
+	if err := protocol.Decode(msg.Data, protocol.MaxMessageSize, &rec); err != nil {
+		g.log.Warn("gossip: rejected malformed record", "from", from, "err", err)
+		return pubsub.ValidationReject
+	}
+	added, err := g.Accept(ctx, rec)
+	if err != nil {
+		g.log.Warn("gossip: rejected record", "kind", rec.Kind(), "from", from, "err", err)
+		if errors.Is(err, membership.ErrNotMember) && g.reg.IsMember(from) {
+			g.syncSoon(from) // perhaps a certificate this node has not seen yet
+		}
+		return pubsub.ValidationReject
+	}
+	if !added {
+		return pubsub.ValidationIgnore // known already (by sync, or another path)
+	}
+	return pubsub.ValidationAccept
+}
+
+// watchConnections syncs with every member that connects. Both ends see
+// the connection, so each pulls what it lacks from the other.
+func (g *Gossip) watchConnections() {
+	defer g.wg.Done()
+	for {
+		select {
+		case <-g.ctx.Done():
+			return
+		case ev, ok := <-g.events.Out():
+			if !ok {
+				return
+			}
+			e := ev.(event.EvtPeerConnectednessChanged)
+			if e.Connectedness == network.Connected && g.reg.IsMember(e.Peer) {
+				g.syncSoon(e.Peer)
+			}
+		}
+	}
+}
+
+// syncPeriodically syncs with one random connected member now and then,
+// in case a gossip message was lost.
+func (g *Gossip) syncPeriodically(every time.Duration) {
+	defer g.wg.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-g.ctx.Done():
+			return
+		case <-t.C:
+			var members []peer.ID
+			for _, p := range g.host.Network().Peers() {
+				if g.reg.IsMember(p) {
+					members = append(members, p)
+				}
+			}
+			if len(members) > 0 {
+				g.syncSoon(members[rand.IntN(len(members))])
+			}
+		}
+	}
+}
+
+// background runs fn in a goroutine Close waits for, unless Close has
+// begun.
+func (g *Gossip) background(fn func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return
+	}
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		fn()
+	}()
+}
+
+// syncSoon starts a sync with p in the background unless one is running.
+func (g *Gossip) syncSoon(p peer.ID) {
+	g.mu.Lock()
+	if g.closed || g.syncing[p] {
+		g.mu.Unlock()
+		return
+	}
+	g.syncing[p] = true
+	g.mu.Unlock()
+	g.background(func() {
+		defer func() { g.mu.Lock(); delete(g.syncing, p); g.mu.Unlock() }()
+		ctx, cancel := context.WithTimeout(g.ctx, g.timeout)
+		defer cancel()
+		n, err := g.Sync(ctx, p)
+		if err != nil && g.ctx.Err() == nil {
+			g.log.Warn("gossip: sync failed", "peer", p, "err", err)
+			return
+		}
+		if n > 0 {
+			g.log.Info("gossip: caught up", "peer", p, "records", n)
+		}
+	})
+}

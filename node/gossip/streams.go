@@ -1,0 +1,201 @@
+package gossip
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kolo-net/kolo/node/membership"
+	"github.com/kolo-net/kolo/protocol"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
+)
+
+// answerer implements protocol.Handler for this node.
+type answerer struct{ g *Gossip }
+
+var _ protocol.Handler = answerer{}
+
+// Join admits a new member and tells the network about it.
+func (a answerer) Join(ctx context.Context, from peer.ID, req protocol.JoinRequest) (protocol.JoinResponse, error) {
+	resp, err := a.g.reg.Admit(ctx, from, req)
+	if err != nil {
+		return resp, err
+	}
+	rec := protocol.Record{Certificate: resp.Certificate}
+	a.g.background(func() {
+		ctx, cancel := context.WithTimeout(a.g.ctx, a.g.timeout)
+		defer cancel()
+		if err := a.g.publish(ctx, rec); err != nil && a.g.ctx.Err() == nil {
+			a.g.log.Warn("gossip: publish new member's certificate", "member", from, "err", err)
+		}
+	})
+	return resp, nil
+}
+
+// Missing returns what the peer lacks: membership records first, then the
+// Declaration's, each in an order the peer can apply. If the peer holds
+// records this node lacks, this node pulls them in turn: one sync brings
+// both ends up to date.
+func (a answerer) Missing(ctx context.Context, from peer.ID, networkID string, have map[protocol.Hash]struct{}) ([]protocol.Record, error) {
+	n, ok := a.g.reg.Network()
+	if !ok || n.ID != networkID {
+		return nil, fmt.Errorf("this node is not in network %s", networkID)
+	}
+	mine := append(a.g.reg.Hashes(), a.g.ledger.Hashes()...)
+	if len(have) > 0 && !holdsAll(mine, have) {
+		a.g.syncSoon(from)
+	}
+	return append(a.g.reg.Records(have), a.g.ledger.Records(have)...), nil
+}
+
+// holdsAll reports whether mine includes every hash in have.
+func holdsAll(mine []protocol.Hash, have map[protocol.Hash]struct{}) bool {
+	if len(have) > len(mine) {
+		return false
+	}
+	set := make(map[protocol.Hash]struct{}, len(mine))
+	for _, h := range mine {
+		set[h] = struct{}{}
+	}
+	for h := range have {
+		if _, ok := set[h]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// finish closes a stream after a good exchange and resets it after a bad
+// one, so the other end does not wait for data that will not come.
+func finish(s network.Stream, err error) {
+	if err != nil && !errors.Is(err, protocol.ErrDenied) {
+		s.Reset()
+		return
+	}
+	s.Close()
+}
+
+// handleJoin answers /kolo/join, the one protocol a non-member may use.
+func (g *Gossip) handleJoin(s network.Stream) {
+	remote := s.Conn().RemotePeer()
+	s.SetDeadline(time.Now().Add(g.timeout))
+	err := protocol.ServeJoin(g.ctx, s, remote, answerer{g})
+	if err != nil {
+		g.log.Warn("gossip: join refused", "peer", remote, "err", err)
+	}
+	finish(s, err)
+}
+
+// handleSync answers /kolo/sync for members only.
+func (g *Gossip) handleSync(s network.Stream) {
+	remote := s.Conn().RemotePeer()
+	if !g.reg.IsMember(remote) {
+		g.log.Warn("gossip: sync refused: not a member", "peer", remote)
+		s.Reset()
+		return
+	}
+	s.SetDeadline(time.Now().Add(g.timeout))
+	err := protocol.ServeSync(g.ctx, s, remote, answerer{g})
+	if err != nil {
+		g.log.Warn("gossip: sync answer failed", "peer", remote, "err", err)
+	}
+	finish(s, err)
+}
+
+// Sync pulls from member p the records this node lacks, verifies them and
+// stores the valid ones. It returns how many were new.
+func (g *Gossip) Sync(ctx context.Context, p peer.ID) (int, error) {
+	n, ok := g.reg.Network()
+	if !ok {
+		return 0, membership.ErrNoNetwork
+	}
+	s, err := g.host.NewStream(ctx, p, protocol.SyncID)
+	if err != nil {
+		return 0, fmt.Errorf("sync with %s: %w", p, err)
+	}
+	deadline := time.Now().Add(g.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	s.SetDeadline(deadline)
+	have := append(g.reg.Hashes(), g.ledger.Hashes()...)
+	recs, err := protocol.PullRecords(ctx, s, n.ID, have)
+	finish(s, err)
+	if err != nil {
+		return 0, fmt.Errorf("sync with %s: %w", p, err)
+	}
+	return g.applyAll(ctx, p, recs), nil
+}
+
+// applyAll verifies and stores records from a sync. A record may depend on
+// one later in the batch (a certificate on its admitter's), so failures
+// are retried while a pass makes progress; what still fails is logged.
+func (g *Gossip) applyAll(ctx context.Context, from peer.ID, recs []protocol.Record) int {
+	added := 0
+	pending := recs
+	for len(pending) > 0 {
+		var next []protocol.Record
+		var errs []error
+		for _, rec := range pending {
+			ok, err := g.Accept(ctx, rec)
+			if err != nil {
+				next, errs = append(next, rec), append(errs, err)
+				continue
+			}
+			if ok {
+				added++
+			}
+		}
+		if len(next) == len(pending) {
+			for i, rec := range next {
+				g.log.Warn("gossip: rejected record from sync", "kind", rec.Kind(), "from", from, "err", errs[i])
+			}
+			break
+		}
+		pending = next
+	}
+	return added
+}
+
+// JoinNetwork is `kolo join TOKEN` on the new node: it connects to the
+// inviter, proves it holds the token, stores the network file and its
+// certificate, joins the records topic and catches up from the inviter.
+// ageRecipient is this node's age recipient, written into its certificate.
+func (g *Gossip) JoinNetwork(ctx context.Context, tok protocol.InviteToken, ageRecipient string) (protocol.Certificate, error) {
+	info, err := tok.AddrInfo()
+	if err != nil {
+		return protocol.Certificate{}, err
+	}
+	req, err := protocol.NewJoinRequest(tok, g.host.ID(), ageRecipient)
+	if err != nil {
+		return protocol.Certificate{}, fmt.Errorf("join: %w", err)
+	}
+	g.host.Peerstore().AddAddrs(info.ID, info.Addrs, peerstore.TempAddrTTL)
+	if err := g.host.Connect(ctx, info); err != nil {
+		return protocol.Certificate{}, fmt.Errorf("join: connect to the inviter %s at %v: %w", info.ID, tok.Addrs, err)
+	}
+	s, err := g.host.NewStream(ctx, info.ID, protocol.JoinID)
+	if err != nil {
+		return protocol.Certificate{}, fmt.Errorf("join: open stream to the inviter %s: %w", info.ID, err)
+	}
+	s.SetDeadline(time.Now().Add(g.timeout))
+	resp, err := protocol.RequestJoin(ctx, s, req)
+	finish(s, err)
+	if err != nil {
+		return protocol.Certificate{}, err
+	}
+	if err := g.reg.Adopt(ctx, tok, resp); err != nil {
+		return protocol.Certificate{}, fmt.Errorf("join: %w", err)
+	}
+	if err := g.JoinTopic(); err != nil {
+		return *resp.Certificate, err
+	}
+	g.log.Info("joined network", "network", tok.Network, "inviter", tok.Inviter)
+	if _, err := g.Sync(ctx, info.ID); err != nil {
+		g.log.Warn("gossip: first sync after joining failed; it is retried on the next connection", "peer", info.ID, "err", err)
+	}
+	return *resp.Certificate, nil
+}

@@ -1,0 +1,196 @@
+package protocol
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// Handler is what a node implements to answer the kolo stream protocols.
+// The caller (the node's stream handler) has already checked who the peer
+// is allowed to be, set a deadline on the stream and capped it; Handler
+// decides on content.
+type Handler interface {
+	// Join admits the peer from, which presents req, or says why not.
+	// The error's text is sent back to the peer.
+	Join(ctx context.Context, from peer.ID, req JoinRequest) (JoinResponse, error)
+	// Missing returns the records of network the node holds whose hashes
+	// are not in have, in an order the receiver can apply them in
+	// (certificates before what they sign).
+	Missing(ctx context.Context, from peer.ID, network string, have map[Hash]struct{}) ([]Record, error)
+}
+
+var (
+	// ErrRefused is wrapped, on the asking side, when the other side
+	// answered with an error.
+	ErrRefused = errors.New("refused by the peer")
+	// ErrDenied is wrapped, on the answering side, when the Handler refused
+	// the request and the refusal was sent back: the exchange itself worked.
+	ErrDenied = errors.New("request denied")
+)
+
+// MaxSyncRecords caps how many records one sync may bring.
+const MaxSyncRecords = 100_000
+
+// ServeJoin answers one join request read from rw.
+func ServeJoin(ctx context.Context, rw io.ReadWriter, from peer.ID, h Handler) error {
+	c := NewConn(rw)
+	var req JoinRequest
+	if err := c.Receive(&req); err != nil {
+		return fmt.Errorf("join from %s: %w", from, err)
+	}
+	resp, herr := h.Join(ctx, from, req)
+	if herr != nil {
+		resp = JoinResponse{Error: herr.Error()}
+	}
+	if err := c.Send(resp); err != nil {
+		return fmt.Errorf("join from %s: %w", from, err)
+	}
+	if herr != nil {
+		return fmt.Errorf("join from %s: %w: %w", from, ErrDenied, herr)
+	}
+	return nil
+}
+
+// RequestJoin sends req on rw and reads the answer. A refusal comes back
+// as an error wrapping ErrRefused with the inviter's reason.
+func RequestJoin(ctx context.Context, rw io.ReadWriter, req JoinRequest) (JoinResponse, error) {
+	c := NewConn(rw)
+	if err := c.Send(req); err != nil {
+		return JoinResponse{}, fmt.Errorf("join: %w", err)
+	}
+	var resp JoinResponse
+	if err := c.Receive(&resp); err != nil {
+		return JoinResponse{}, fmt.Errorf("join: %w", err)
+	}
+	if resp.Error != "" {
+		return resp, fmt.Errorf("join: %w: %s", ErrRefused, resp.Error)
+	}
+	if resp.Network == nil || resp.Certificate == nil {
+		return resp, errors.New("join: answer has no network file or no certificate")
+	}
+	return resp, nil
+}
+
+// ServeSync answers one sync exchange on rw: it reads the pages of hashes
+// the peer holds and sends the records it lacks, in pages.
+func ServeSync(ctx context.Context, rw io.ReadWriter, from peer.ID, h Handler) error {
+	c := NewConn(rw)
+	have := make(map[Hash]struct{})
+	network := ""
+	for page := 1; ; page++ {
+		var req SyncRequest
+		if err := c.Receive(&req); err != nil {
+			return fmt.Errorf("sync from %s: page %d: %w", from, page, err)
+		}
+		if err := CheckNetworkID("sync request", "network", req.Network); err != nil {
+			return fmt.Errorf("sync from %s: %w", from, err)
+		}
+		if network != "" && req.Network != network {
+			return fmt.Errorf("sync from %s: page %d is for network %s, page 1 for %s", from, page, req.Network, network)
+		}
+		network = req.Network
+		if len(req.Have)%len(Hash{}) != 0 || len(req.Have) > HashesPerPage*len(Hash{}) {
+			return fmt.Errorf("sync from %s: page %d: have is %d bytes; a whole number of 32-byte hashes, at most %d, expected", from, page, len(req.Have), HashesPerPage)
+		}
+		for i := 0; i < len(req.Have); i += len(Hash{}) {
+			have[Hash(req.Have[i:i+len(Hash{})])] = struct{}{}
+		}
+		if len(have) > MaxSyncHashes {
+			return fmt.Errorf("sync from %s: more than %d hashes", from, MaxSyncHashes)
+		}
+		if !req.More {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	recs, herr := h.Missing(ctx, from, network, have)
+	if herr != nil {
+		if err := c.Send(SyncRecords{Error: herr.Error()}); err != nil {
+			return fmt.Errorf("sync from %s: %w", from, err)
+		}
+		return fmt.Errorf("sync from %s: %w: %w", from, ErrDenied, herr)
+	}
+	return sendRecords(ctx, c, recs)
+}
+
+// sendRecords sends recs in pages that stay under MaxMessageSize.
+func sendRecords(ctx context.Context, c *Conn, recs []Record) error {
+	const budget = MaxMessageSize - 256 // room for the page's own JSON
+	page := SyncRecords{Records: []Record{}}
+	size := 0
+	for _, r := range recs {
+		b, err := Encode(r)
+		if err != nil {
+			return err
+		}
+		if len(b) > budget {
+			return fmt.Errorf("sync: a %s record is %d bytes, over the page budget %d", r.Kind(), len(b), budget)
+		}
+		if size+len(b)+1 > budget {
+			page.More = true
+			if err := c.Send(page); err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			page, size = SyncRecords{Records: []Record{}}, 0
+		}
+		page.Records = append(page.Records, r)
+		size += len(b) + 1
+	}
+	page.More = false
+	return c.Send(page)
+}
+
+// PullRecords asks the peer on rw for the records of network it holds and
+// have lacks, and returns them as received (not yet verified: the caller
+// verifies each before storing it).
+func PullRecords(ctx context.Context, rw io.ReadWriter, network string, have []Hash) ([]Record, error) {
+	if len(have) > MaxSyncHashes {
+		return nil, fmt.Errorf("sync: %d hashes, more than %d", len(have), MaxSyncHashes)
+	}
+	c := NewConn(rw)
+	for start := 0; ; start += HashesPerPage {
+		end := min(start+HashesPerPage, len(have))
+		req := SyncRequest{Network: network, Have: make([]byte, 0, (end-start)*len(Hash{})), More: end < len(have)}
+		for _, h := range have[start:end] {
+			req.Have = append(req.Have, h[:]...)
+		}
+		if err := c.Send(req); err != nil {
+			return nil, fmt.Errorf("sync: %w", err)
+		}
+		if !req.More {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var out []Record
+	for page := 1; ; page++ {
+		var p SyncRecords
+		if err := c.Receive(&p); err != nil {
+			return out, fmt.Errorf("sync: records page %d: %w", page, err)
+		}
+		if p.Error != "" {
+			return out, fmt.Errorf("sync: %w: %s", ErrRefused, p.Error)
+		}
+		out = append(out, p.Records...)
+		if len(out) > MaxSyncRecords {
+			return out[:MaxSyncRecords], fmt.Errorf("sync: more than %d records", MaxSyncRecords)
+		}
+		if !p.More {
+			return out, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+	}
+}
