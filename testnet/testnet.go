@@ -222,3 +222,9 @@ func (t *Net) Close(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Form makes the running nodes one network: they connect to each other.
+// (Membership and the Declaration extend this.)
+func (t *Net) Form(ctx context.Context) error {
+	return t.ConnectAll(ctx)
+}

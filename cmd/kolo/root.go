@@ -41,6 +41,7 @@ Every command takes --home DIR (or KOLO_HOME); the default is ~/.kolo.`,
 		newConfigCmd(g),
 		newVersionCmd(),
 		newPluginCmd(),
+		newTestnetCmd(),
 	)
 	addCommands(root, g)
 	return root
@@ -90,4 +91,11 @@ func newLogger(w io.Writer, c config.Config) *slog.Logger {
 func printJSON(w io.Writer, v any) error {
 	enc := jsonEncoder(w)
 	return enc.Encode(v)
+}
+
+// loggerConfig is the configuration of a logger at level, text format.
+func loggerConfig(level string) config.Config {
+	c := config.Defaults()
+	c.Log.Level = level
+	return c
 }

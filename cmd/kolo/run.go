@@ -89,3 +89,7 @@ func closeNode(n *node.Node) error {
 	}
 	return nil
 }
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}
