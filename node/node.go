@@ -31,6 +31,13 @@ type Options struct {
 	Version string       // reported by status
 	// Gater, if set, decides which peers may connect (membership does).
 	Gater connmgr.ConnectionGater
+	// FormsExecutable is the kolo binary that serves the built-in forms as
+	// "<FormsExecutable> plugin serve <cc>"; "" means this executable.
+	FormsExecutable string
+	// BuiltInForms lists the countries whose built-in forms are served:
+	// nil means all of them, an empty list none (multi-node tests that
+	// need no forms use that).
+	BuiltInForms []string
 }
 
 // Node is a running kolo node.
@@ -40,6 +47,7 @@ type Node struct {
 	log     *slog.Logger
 	version string
 	peerID  peer.ID
+	opts    Options
 
 	store *store.Store
 	host  host.Host
@@ -74,7 +82,7 @@ func New(ctx context.Context, cfg config.Config, ks *keys.Set, opts Options) (*N
 	if err != nil {
 		return nil, fmt.Errorf("peer ID: %w", err)
 	}
-	n := &Node{cfg: cfg, keys: ks, log: log, version: opts.Version, peerID: pid}
+	n := &Node{cfg: cfg, keys: ks, log: log, version: opts.Version, peerID: pid, opts: opts}
 
 	st, err := OpenStore(cfg, ks, log)
 	if err != nil {
