@@ -174,19 +174,42 @@ func (t *Net) Connect(ctx context.Context, i, j int) error {
 	return nil
 }
 
-// ConnectAll connects every running node to every other.
+// ConnectAll connects every running node to every other, a few dials at
+// a time.
 func (t *Net) ConnectAll(ctx context.Context) error {
+	type pair struct{ i, j int }
+	pairs := make(chan pair)
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for p := range pairs {
+				if err := t.Connect(ctx, p.i, p.j); err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
 	for i := range t.Len() {
 		for j := i + 1; j < t.Len(); j++ {
-			if t.Node(i) == nil || t.Node(j) == nil {
-				continue
-			}
-			if err := t.Connect(ctx, i, j); err != nil {
-				return err
+			if t.Node(i) != nil && t.Node(j) != nil {
+				pairs <- pair{i, j}
 			}
 		}
 	}
-	return nil
+	close(pairs)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+		return nil
+	}
 }
 
 // Connected reports whether node i has a live connection to node j.
@@ -223,8 +246,19 @@ func (t *Net) Close(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Form makes the running nodes one network: they connect to each other.
-// (Membership and the Declaration extend this.)
-func (t *Net) Form(ctx context.Context) error {
-	return t.ConnectAll(ctx)
+// Seed enters perNode synthetic records on every running node's forms.
+func (t *Net) Seed(ctx context.Context, perNode int) (int, error) {
+	total := 0
+	for i := range t.Len() {
+		n := t.Node(i)
+		if n == nil {
+			continue
+		}
+		added, err := SeedNode(ctx, n, perNode, uint64(i+1))
+		total += added
+		if err != nil {
+			return total, fmt.Errorf("node %d: %w", i, err)
+		}
+	}
+	return total, nil
 }

@@ -17,6 +17,7 @@ func newTestnetCmd() *cobra.Command {
 		dir      string
 		logLevel string
 		asJSON   bool
+		records  int
 	)
 	c := &cobra.Command{
 		Use:   "testnet",
@@ -61,6 +62,11 @@ network. It prints one line per node, then "ready nodes=N dir=DIR".`,
 			if err := net.Form(ctx); err != nil {
 				return err
 			}
+			if records > 0 {
+				if _, err := net.Seed(ctx, records); err != nil {
+					return err
+				}
+			}
 			out := cmd.OutOrStdout()
 			var rows []map[string]any
 			for i := range net.Len() {
@@ -85,6 +91,7 @@ network. It prints one line per node, then "ready nodes=N dir=DIR".`,
 	c.Flags().StringVar(&dir, "dir", "", "directory for the nodes' homes (default: a new temporary directory)")
 	c.Flags().StringVar(&logLevel, "log-level", "", "log level of all nodes: debug, info, warn, error (default warn)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the nodes as JSON")
+	c.Flags().IntVar(&records, "records", 12, "synthetic monitoring records to enter on each node with built-in forms (RS, HR, BA, MK)")
 	return c
 }
 
