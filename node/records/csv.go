@@ -1,0 +1,235 @@
+package records
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/kolo-net/kolo/plugins/sdk"
+)
+
+// CSV as spreadsheets export it: the first row holds field ids, each
+// further row one record. UTF-8 with or without a byte-order mark; comma,
+// semicolon (what a spreadsheet set to a Balkan or French locale writes)
+// or tab separated, detected from the header row; the values of a set in
+// one cell separated by sdk.SetSeparator ("shelter;medical"). Columns
+// whose header starts with "_" and names record metadata (MetaColumns)
+// are what kolo record export writes besides the fields; import ignores
+// them.
+
+// MetaColumns are the columns kolo record export writes before the
+// fields, and import skips.
+var MetaColumns = []string{"_id", "_form", "_date", "_created", "_updated", "_version"}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// notUTF8 is the rule for text that is not UTF-8.
+const notUTF8 = `must be UTF-8 text: save the file as "CSV UTF-8" (Excel) or with character set "Unicode (UTF-8)" (LibreOffice)`
+
+// parseCSV reads a CSV file on form fi.
+func parseCSV(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) error {
+	c := &chunker{in: in, emit: emit}
+	br := bufio.NewReaderSize(in, 64<<10)
+	if err := skipBOM(br); err != nil {
+		return err
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = sniffComma(br)
+	cr.FieldsPerRecord = -1 // rows may be shorter than the header (spreadsheets drop empty trailing cells)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return RowError{Row: 1, Rule: "the file is empty: its first row must hold the form's field ids (kolo forms show " + fi.ID + ")"}
+	}
+	if err != nil {
+		return csvError(1, err)
+	}
+	cols, err := csvColumns(fi, header)
+	if err != nil {
+		return err
+	}
+	for row := 2; ; row++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			if ferr := c.flush(); ferr != nil {
+				return ferr
+			}
+			return csvError(row, err)
+		}
+		a, errs, blank := csvRow(fi, cols, row, rec)
+		if blank {
+			continue
+		}
+		if err := c.add(row, a, errs); err != nil {
+			return err
+		}
+	}
+	return c.flush()
+}
+
+// csvColumns maps the header's columns to field ids: "" for a column
+// without a header (its cells must be empty), "-" for a metadata column.
+func csvColumns(fi sdk.FormInfo, header []string) ([]string, error) {
+	known := make(map[string]bool, len(fi.Fields))
+	for _, f := range fi.Fields {
+		known[f.ID] = true
+	}
+	cols := make([]string, len(header))
+	seen := map[string]int{}
+	for i, h := range header {
+		h = strings.TrimSpace(h)
+		switch {
+		case !utf8.ValidString(h):
+			return nil, RowError{Row: 1, Field: "column " + columnName(i), Rule: notUTF8}
+		case h == "":
+			continue
+		case isMetaColumn(h):
+			cols[i] = "-"
+			continue
+		case !known[h]:
+			return nil, RowError{Row: 1, Field: clip(h, 64), Rule: fmt.Sprintf(
+				"is not a field of %s: the first row must hold the form's field ids (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
+		}
+		if j, dup := seen[h]; dup {
+			return nil, RowError{Row: 1, Field: h, Rule: fmt.Sprintf("is the header of columns %s and %s: a field may have one column only", columnName(j), columnName(i))}
+		}
+		seen[h] = i
+		cols[i] = h
+	}
+	if len(seen) == 0 {
+		return nil, RowError{Row: 1, Rule: fmt.Sprintf("the first row names no field of %s: it must hold the form's field ids (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
+	}
+	return cols, nil
+}
+
+func isMetaColumn(h string) bool {
+	for _, m := range MetaColumns {
+		if h == m {
+			return true
+		}
+	}
+	return false
+}
+
+// csvRow turns one CSV row into answers and problems; blank reports a
+// row with no value at all (spreadsheets export empty rows as ",,,,"). A
+// cell that does not parse is reported and left out of the answers, which
+// still go to the plugin, so that one run reports every problem of a row.
+func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answers, errs []RowError, blank bool) {
+	blank = true
+	size := 0
+	cells := make(map[string]string, len(cols))
+	for i, cell := range rec {
+		size += len(cell)
+		if strings.TrimSpace(cell) == "" {
+			continue
+		}
+		blank = false
+		switch {
+		case i >= len(cols):
+			errs = append(errs, RowError{Row: row, Field: "column " + columnName(i),
+				Rule: fmt.Sprintf("holds a value, but the header row has only %d columns", len(cols))})
+		case cols[i] == "-":
+		case cols[i] == "":
+			errs = append(errs, RowError{Row: row, Field: "column " + columnName(i),
+				Rule: "holds a value, but its column has no field id in the header row"})
+		case !utf8.ValidString(cell):
+			errs = append(errs, RowError{Row: row, Field: cols[i], Rule: notUTF8})
+		default:
+			cells[cols[i]] = cell
+		}
+	}
+	if blank {
+		return nil, nil, true
+	}
+	if size > MaxRecordBytes {
+		return nil, []RowError{{Row: row, Rule: fmt.Sprintf("is larger than %s (%d bytes), the most one record may hold", sizeName(MaxRecordBytes), size)}}, false
+	}
+	a, ferrs := sdk.AnswersFromStrings(fi, cells)
+	if len(ferrs) > 0 {
+		for _, fe := range ferrs {
+			errs = append(errs, RowError{Row: row, Field: fe.Field, Rule: fe.Rule, Got: fe.Got})
+			delete(cells, fe.Field)
+		}
+		if a, ferrs = sdk.AnswersFromStrings(fi, cells); len(ferrs) > 0 {
+			return nil, errs, false // cannot happen: the cells left parsed before
+		}
+	}
+	if a == nil {
+		a = sdk.Answers{}
+	}
+	return a, errs, false
+}
+
+// csvError turns encoding/csv's error into a RowError naming the row and
+// the line of the file.
+func csvError(row int, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		what := pe.Err.Error()
+		switch {
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			what = `a cell that holds a quote (") must itself be in quotes, with the quote doubled ("")`
+		case errors.Is(pe.Err, csv.ErrQuote):
+			what = "a quoted cell is not closed, or a quote is followed by more text"
+		}
+		return RowError{Row: row, Rule: fmt.Sprintf("is not valid CSV (line %d of the file, column %d): %s", pe.Line, pe.Column, what)}
+	}
+	return err
+}
+
+// skipBOM skips a UTF-8 byte-order mark and refuses UTF-16, which
+// spreadsheets write as "Unicode text".
+func skipBOM(br *bufio.Reader) error {
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, utf8BOM):
+		_, _ = br.Discard(len(utf8BOM))
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return RowError{Row: 1, Rule: "the file is UTF-16 (\"Unicode text\"); it " + notUTF8}
+	}
+	return nil
+}
+
+// sniffComma picks the separator of the header row: comma, semicolon or
+// tab, whichever appears most often outside quotes (comma when none does).
+func sniffComma(br *bufio.Reader) rune {
+	head, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	counts := map[rune]int{}
+	quoted := false
+	for _, b := range head {
+		switch {
+		case b == '"':
+			quoted = !quoted
+		case !quoted && (b == ',' || b == ';' || b == '\t'):
+			counts[rune(b)]++
+		}
+	}
+	best := ','
+	for _, r := range []rune{';', '\t'} {
+		if counts[r] > counts[best] {
+			best = r
+		}
+	}
+	return best
+}
+
+// columnName names a column as spreadsheets do: A, B, …, Z, AA, AB, …
+func columnName(i int) string {
+	name := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		name = string(rune('A'+(i-1)%26)) + name
+	}
+	return name
+}

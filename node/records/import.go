@@ -1,0 +1,504 @@
+package records
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kolo-net/kolo/node/store"
+	"github.com/kolo-net/kolo/plugins/sdk"
+)
+
+// Format is the format of an import or export file.
+type Format string
+
+// Formats of files.
+const (
+	FormatCSV   Format = "csv"   // import and export: header row of field ids, one record per row
+	FormatJSONL Format = "jsonl" // import: one JSON object of answers per line
+	FormatJSON  Format = "json"  // export: a JSON array of records
+)
+
+// ParseFormat checks a format name for import (csv, jsonl) or, with
+// export set, for export (csv, json).
+func ParseFormat(s string, export bool) (Format, error) {
+	f := Format(strings.ToLower(s))
+	switch {
+	case f == FormatCSV, f == FormatJSONL && !export, f == FormatJSON && export:
+		return f, nil
+	case export:
+		return "", invalidf("format %q: export writes csv or json", clip(s, 20))
+	}
+	return "", invalidf("format %q: import reads csv or jsonl (JSON Lines)", clip(s, 20))
+}
+
+// FormatOf guesses an import file's format from its name: .csv, or .jsonl
+// and .ndjson.
+func FormatOf(name string) (Format, bool) {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv":
+		return FormatCSV, true
+	case ".jsonl", ".ndjson":
+		return FormatJSONL, true
+	}
+	return "", false
+}
+
+// ImportOptions say what an import reads.
+type ImportOptions struct {
+	Form   string // "rs.judgment" (latest version) or "rs.judgment@1"
+	Format Format // FormatCSV or FormatJSONL
+	// Progress, if set, is called from time to time with how far the
+	// import got. It runs on the importing goroutine; keep it quick.
+	Progress func(Progress)
+}
+
+// Progress reports how far an import got.
+type Progress struct {
+	Stage   string `json:"stage"`   // "check" (reading and checking rows), then "write"
+	Bytes   int64  `json:"bytes"`   // bytes of the file read so far
+	Records int    `json:"records"` // in "write": records written so far
+	Total   int    `json:"total"`   // in "write": records to write
+}
+
+// ImportResult says what an import stored.
+type ImportResult struct {
+	ID      string `json:"import"`  // the import's ID (kolo record list --import ID)
+	Form    string `json:"form"`    // "rs.judgment@2"
+	Records int    `json:"records"` // records stored
+}
+
+// chunkRows is how many rows the import checks in one host.Check call
+// (which the host sends to the plugin in batches of sdk.BatchRecords).
+const chunkRows = 1024
+
+// staged is one checked record, encoded, waiting to be written.
+type staged struct {
+	id       string
+	key, val []byte // index key and record value
+	idx      []byte // index value
+}
+
+// Import reads a file of records, all on one form version, checks every
+// row with the form's plugin and then stores all rows or none.
+//
+// Rows are checked first: if any row is bad, Import stores nothing and
+// returns an *ImportError naming each bad row, field and rule. Then the
+// records are written with a fast non-atomic batch under a pending import
+// ID, invisible to every read, and made visible at once by one atomic
+// commit marker. An import interrupted before the marker (a crash, a
+// failed write) stays invisible and is removed, by this call or by the
+// next Open. docs/records.md explains the design.
+func (b *Book) Import(ctx context.Context, r io.Reader, opts ImportOptions) (ImportResult, error) {
+	fi, err := b.resolve(opts.Form)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	format, err := ParseFormat(string(opts.Format), false)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	parse := parseCSV
+	if format == FormatJSONL {
+		parse = parseJSONL
+	}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+
+	recs, err := b.checkRows(ctx, r, fi, parse, progress)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	imp := newID()
+	if err := b.writeImport(ctx, imp, fi, recs, progress); err != nil {
+		return ImportResult{}, err
+	}
+	return ImportResult{ID: imp, Form: fi.Ref(), Records: len(recs)}, nil
+}
+
+// checkRows parses the file and checks every row. It returns the encoded
+// records, or an *ImportError when any row is bad.
+func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
+	parse parser, progress func(Progress)) ([]staged, error) {
+	// Three stages overlap: reading rows, the plugin checking a chunk, and
+	// encoding the records of the chunk checked before.
+	type checked struct {
+		ch  rowChunk
+		res []sdk.Result
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	chunks := make(chan rowChunk, 2)
+	results := make(chan checked, 2)
+	var fileErr error // a verdict on the file (a bad header, CSV syntax, too large); rows before it are still checked
+	g.Go(func() error {
+		defer close(chunks)
+		in := &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}
+		err := parse(in, fi, func(ch rowChunk) error {
+			select {
+			case chunks <- ch:
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		})
+		var re RowError
+		if errors.As(err, &re) || errors.Is(err, ErrInvalid) {
+			fileErr = err
+			return nil
+		}
+		if err != nil && gctx.Err() == nil {
+			return fmt.Errorf("import: read file: %w", err)
+		}
+		return err
+	})
+	g.Go(func() error {
+		defer close(results)
+		for ch := range chunks {
+			var res []sdk.Result
+			if len(ch.answers) > 0 {
+				var err error
+				res, err = b.forms.Check(gctx, fi.ID, fi.Version, ch.answers)
+				if err == nil && len(res) != len(ch.answers) {
+					err = fmt.Errorf("%d results for %d rows", len(res), len(ch.answers))
+				}
+				if err != nil {
+					return fmt.Errorf("import: check rows %d..%d on %s: %w", ch.rows[0], ch.rows[len(ch.rows)-1], fi.Ref(), err)
+				}
+			}
+			select {
+			case results <- checked{ch, res}:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+
+	ie := &ImportError{}
+	lastBad := 0
+	bad := func(errs []RowError) {
+		slices.SortStableFunc(errs, func(a, b RowError) int { return a.Row - b.Row })
+		for _, re := range errs {
+			if re.Row != lastBad {
+				ie.BadRows++
+				lastBad = re.Row
+			}
+			ie.add(re)
+		}
+	}
+	now := b.stamp()
+	var (
+		recs   []staged
+		encErr error
+	)
+	for c := range results {
+		ch := c.ch
+		ie.Rows += ch.read
+		errs := append([]RowError(nil), ch.errs...)
+		for i, rs := range c.res {
+			if pre := ch.pre[i]; len(pre) > 0 || !rs.Valid() {
+				errs = append(errs, pre...)
+				for _, fe := range rs.Errors {
+					if !hasField(pre, fe.Field) { // the plugin missed a cell that did not parse
+						errs = append(errs, RowError{Row: ch.rows[i], Line: ch.lines, Field: fe.Field, Rule: fe.Rule, Got: fe.Got})
+					}
+				}
+				continue
+			}
+			if len(errs) > 0 || ie.BadRows > 0 || encErr != nil {
+				continue // nothing will be stored: spare the encoding
+			}
+			cm := rs.Common
+			if cm == nil {
+				cm = sdk.Common{}
+			}
+			rec := b.newRecord(fi, ch.answers[i], cm, now, "")
+			val, idx, err := encode(rec)
+			if err != nil {
+				encErr = err
+				continue
+			}
+			recs = append(recs, staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx})
+		}
+		bad(errs)
+		progress(Progress{Stage: "check", Bytes: ch.bytes})
+	}
+	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("import: %w", ctx.Err())
+		}
+		return nil, err
+	}
+	if encErr != nil {
+		return nil, encErr
+	}
+	if fileErr != nil {
+		var re RowError
+		if !errors.As(fileErr, &re) {
+			return nil, fmt.Errorf("import refused, nothing was stored: %w", fileErr)
+		}
+		if re.Row != lastBad {
+			ie.BadRows++
+		}
+		ie.add(re)
+	}
+	if ie.BadRows > 0 {
+		return nil, ie
+	}
+	if len(recs) == 0 {
+		return nil, invalidf("import: the file holds no records (after the header row, for CSV)")
+	}
+	return recs, nil
+}
+
+func hasField(errs []RowError, field string) bool {
+	for _, e := range errs {
+		if e.Field == field && field != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// importState is the value of an import's marker in spaceImport.
+type importState struct {
+	State     string    `json:"state"` // statePending or stateCommitted
+	Form      string    `json:"form"`
+	Records   int       `json:"records"`
+	Started   time.Time `json:"started"`
+	Committed time.Time `json:"committed,omitzero"`
+}
+
+const (
+	statePending   = "pending"
+	stateCommitted = "committed"
+)
+
+// writeImport writes checked records under import imp: marker "pending",
+// the records in a batch, marker "committed". On failure it removes what
+// it wrote; what a crash leaves is removed by the next Open.
+func (b *Book) writeImport(ctx context.Context, imp string, fi sdk.FormInfo, recs []staged, progress func(Progress)) error {
+	st := importState{State: statePending, Form: fi.Ref(), Records: len(recs), Started: b.stamp()}
+	if err := b.putImportState(imp, st); err != nil {
+		return fmt.Errorf("import: begin: %w", err)
+	}
+	b.log.Info("import started", "import", imp, "form", st.Form, "records", len(recs))
+	if err := b.writeStaged(ctx, imp, recs, progress); err != nil {
+		b.abandon(ctx, imp)
+		return fmt.Errorf("import: write records: %w", err)
+	}
+	// The records reach the disk before the marker that makes them
+	// visible, so no power cut can keep the marker and lose records.
+	if err := b.st.Sync(); err != nil {
+		b.abandon(ctx, imp)
+		return fmt.Errorf("import: write records: %w", err)
+	}
+	if err := b.commitImport(imp, st); err != nil {
+		b.abandon(ctx, imp)
+		return fmt.Errorf("import: commit: %w", err)
+	}
+	b.sync()
+	// The items only serve to remove a failed import; a committed import
+	// needs them no more (Open removes any left over).
+	if err := b.forgetItems(ctx, imp); err != nil {
+		b.log.Warn("import committed; removing its bookkeeping failed (harmless, retried at next open)", "import", imp, "error", err)
+	}
+	b.log.Info("import committed", "import", imp, "form", st.Form, "records", len(recs))
+	return nil
+}
+
+// writeStaged writes the records of pending import imp with one batch.
+// Each record's item comes first, so that a record on disk always has
+// the item that lets a failed import be removed.
+func (b *Book) writeStaged(ctx context.Context, imp string, recs []staged, progress func(Progress)) error {
+	return b.st.Batch(func(bt *store.Batch) error {
+		for i, s := range recs {
+			if i%chunkRows == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+				progress(Progress{Stage: "write", Records: i, Total: len(recs)})
+			}
+			if err := bt.Put(spaceImportItem, []byte(imp+"/"+s.id), s.key); err != nil {
+				return err
+			}
+			// The record and its index entry name their import, which
+			// keeps them invisible until it is committed.
+			val, idx, err := withImport(s, imp)
+			if err != nil {
+				return err
+			}
+			if err := bt.Put(spaceRecord, []byte(s.id), val); err != nil {
+				return err
+			}
+			if err := bt.Put(spaceIndex, s.key, idx); err != nil {
+				return err
+			}
+			recs[i] = staged{} // the batch holds its own copy: let this one go
+		}
+		progress(Progress{Stage: "write", Records: len(recs), Total: len(recs)})
+		return nil
+	})
+}
+
+// withImport sets the import ID in an encoded record and index entry.
+// Records are encoded before the import has an ID (checking comes first),
+// so the field is spliced in: both encodings start with `{"id":"…"`, and
+// the ID is followed by a comma.
+func withImport(s staged, imp string) (val, idx []byte, err error) {
+	splice := func(enc []byte) ([]byte, error) {
+		head := len(`{"id":"`) + len(s.id) + len(`"`)
+		if len(enc) <= head || string(enc[:head]) != `{"id":"`+s.id+`"` || enc[head] != ',' {
+			return nil, fmt.Errorf("record %s: unexpected encoding", s.id)
+		}
+		out := make([]byte, 0, len(enc)+len(imp)+12)
+		out = append(out, enc[:head]...)
+		out = append(out, `,"import":"`...)
+		out = append(out, imp...)
+		out = append(out, '"')
+		return append(out, enc[head:]...), nil
+	}
+	if val, err = splice(s.val); err != nil {
+		return nil, nil, err
+	}
+	if idx, err = splice(s.idx); err != nil {
+		return nil, nil, err
+	}
+	return val, idx, nil
+}
+
+// commitImport flips import imp's marker to committed in one atomic
+// write, which makes all its records visible at once.
+func (b *Book) commitImport(imp string, st importState) error {
+	st.State, st.Committed = stateCommitted, b.stamp()
+	if err := b.putImportState(imp, st); err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.committed[imp] = true
+	b.mu.Unlock()
+	return nil
+}
+
+func (b *Book) putImportState(imp string, st importState) error {
+	val, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return b.st.Put(spaceImport, []byte(imp), val)
+}
+
+// abandon removes what a failed import wrote; what it cannot remove stays
+// invisible and is removed by the next Open.
+func (b *Book) abandon(ctx context.Context, imp string) {
+	if err := b.removeImport(context.WithoutCancel(ctx), imp); err != nil {
+		b.log.Error("removing a failed import; its records stay invisible and are removed at the next start", "import", imp, "error", err)
+	}
+}
+
+// removeImport deletes the records of uncommitted import imp, then its
+// items, then its marker. Each step can be repeated, so a crash in the
+// middle leaves work for the next Open, never a visible record.
+func (b *Book) removeImport(ctx context.Context, imp string) error {
+	type item struct{ id, key []byte }
+	var items []item
+	prefix := []byte(imp + "/")
+	err := b.st.Scan(ctx, spaceImportItem, prefix, func(key, val []byte) error {
+		items = append(items, item{id: key[len(prefix):], key: val})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = b.st.Batch(func(bt *store.Batch) error {
+		for _, it := range items {
+			if err := bt.Delete(spaceRecord, it.id); err != nil {
+				return err
+			}
+			if err := bt.Delete(spaceIndex, it.key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := b.forgetItems(ctx, imp); err != nil {
+		return err
+	}
+	if err := b.st.Delete(spaceImport, []byte(imp)); err != nil {
+		return err
+	}
+	b.log.Info("removed an import that was not committed", "import", imp, "records", len(items))
+	return nil
+}
+
+// forgetItems deletes the items of import imp.
+func (b *Book) forgetItems(ctx context.Context, imp string) error {
+	var keys [][]byte
+	err := b.st.Scan(ctx, spaceImportItem, []byte(imp+"/"), func(key, _ []byte) error {
+		keys = append(keys, key)
+		return nil
+	})
+	if err != nil || len(keys) == 0 {
+		return err
+	}
+	return b.st.Batch(func(bt *store.Batch) error {
+		for _, k := range keys {
+			if err := bt.Delete(spaceImportItem, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// recoverImports reads the import markers: committed imports make their
+// records visible; pending ones were interrupted and are removed.
+func (b *Book) recoverImports(ctx context.Context) error {
+	var pending, committed []string
+	err := b.st.Scan(ctx, spaceImport, nil, func(key, val []byte) error {
+		var st importState
+		if err := json.Unmarshal(val, &st); err != nil {
+			return fmt.Errorf("import marker %q: %w", key, err)
+		}
+		switch st.State {
+		case stateCommitted:
+			committed = append(committed, string(key))
+		default:
+			pending = append(pending, string(key))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read imports: %w", err)
+	}
+	b.mu.Lock()
+	for _, imp := range committed {
+		b.committed[imp] = true
+	}
+	b.mu.Unlock()
+	for _, imp := range pending {
+		if err := b.removeImport(ctx, imp); err != nil {
+			// Its records stay invisible; try again at the next open.
+			b.log.Error("removing an interrupted import", "import", imp, "error", err)
+		}
+	}
+	for _, imp := range committed {
+		if err := b.forgetItems(ctx, imp); err != nil {
+			b.log.Warn("removing the bookkeeping of a committed import", "import", imp, "error", err)
+		}
+	}
+	return nil
+}
