@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,26 +15,13 @@ import (
 	"time"
 
 	"github.com/kolo-net/kolo/node/store"
-	"github.com/kolo-net/kolo/plugins/forms/ba"
-	"github.com/kolo-net/kolo/plugins/forms/rs"
+	"github.com/kolo-net/kolo/plugins/forms"
 	"github.com/kolo-net/kolo/plugins/host"
 	"github.com/kolo-net/kolo/plugins/sdk"
 )
 
-// builtIn are the forms this test binary serves when the plugin host
-// starts it as "<binary> plugin serve <country>", as kolo's own binary
-// does: the real plugin path (a child process over gRPC) with the real
-// forms, without building kolo.
-var builtIn = map[string]func() []sdk.Form{"rs": rs.Forms, "ba": ba.Forms}
-
 func TestMain(m *testing.M) {
-	if len(os.Args) == 4 && os.Args[1] == "plugin" && os.Args[2] == "serve" {
-		forms, ok := builtIn[os.Args[3]]
-		if !ok {
-			fmt.Fprintf(os.Stderr, "no built-in forms for %q\n", os.Args[3])
-			os.Exit(2)
-		}
-		sdk.Serve(forms()...)
+	if forms.ServeIfAsked(os.Args) {
 		os.Exit(0)
 	}
 	if dir := os.Getenv(crashEnv); dir != "" {

@@ -2,7 +2,7 @@
 // over gRPC with hashicorp/go-plugin, watched and restarted.
 //
 // The forms shipped with kolo are served by the kolo binary itself
-// ("kolo plugin serve rs", one process per country), and third-party forms
+// ("kolo plugin serve rs hr ba mk", one process for the four), and third-party forms
 // by executables in a plugins directory; both take the same path. The host
 // checks each plugin's handshake when it starts it, lists its forms, and
 // routes every check of a record to the plugin serving the record's form
@@ -32,7 +32,7 @@ import (
 // the running executable and no external plugins.
 type Options struct {
 	// Executable is the kolo binary that serves the built-in forms, started
-	// as "<Executable> plugin serve <country>". Default: os.Executable().
+	// as "<Executable> plugin serve <country>...", one process for all. Default: os.Executable().
 	Executable string
 	// BuiltIn lists the countries whose forms Executable serves. Nil means
 	// BuiltInCountries(); an empty, non-nil slice means none.
@@ -59,6 +59,9 @@ type Options struct {
 	// Default slog.Default().
 	Logger *slog.Logger
 }
+
+// BuiltInName names the plugin process that serves the built-in forms.
+const BuiltInName = "built-in"
 
 // BuiltInCountries are the countries whose forms ship with kolo.
 func BuiltInCountries() []string { return []string{"rs", "hr", "ba", "mk"} }

@@ -14,10 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kolo-net/kolo/plugins/forms/ba"
-	"github.com/kolo-net/kolo/plugins/forms/hr"
-	"github.com/kolo-net/kolo/plugins/forms/mk"
-	"github.com/kolo-net/kolo/plugins/forms/rs"
+	"github.com/kolo-net/kolo/plugins/forms"
 	"github.com/kolo-net/kolo/plugins/host"
 	"github.com/kolo-net/kolo/plugins/sdk"
 )
@@ -25,19 +22,8 @@ import (
 // binDir holds the binaries built once for the whole test run.
 var binDir string
 
-// builtIn are the built-in forms, which this test binary serves when the
-// host starts it as "<binary> plugin serve <country>", just as kolo's own
-// binary does: the real built-in path, with the real forms.
-var builtIn = map[string]func() []sdk.Form{"rs": rs.Forms, "hr": hr.Forms, "ba": ba.Forms, "mk": mk.Forms}
-
 func TestMain(m *testing.M) {
-	if len(os.Args) == 4 && os.Args[1] == "plugin" && os.Args[2] == "serve" {
-		forms, ok := builtIn[os.Args[3]]
-		if !ok {
-			fmt.Fprintf(os.Stderr, "no built-in forms for %q\n", os.Args[3])
-			os.Exit(2)
-		}
-		sdk.Serve(forms()...)
+	if forms.ServeIfAsked(os.Args) {
 		os.Exit(0)
 	}
 	dir, err := os.MkdirTemp("", "kolo-host-test-")
@@ -186,7 +172,7 @@ func TestBuiltInAndExternal(t *testing.T) {
 	if _, ok := h.Form("me.judgment", 3); ok {
 		t.Fatal("form me.judgment@3 should not exist")
 	}
-	st := pluginStatus(t, h, "xk")
+	st := pluginStatus(t, h, host.BuiltInName)
 	if !st.BuiltIn || !st.Running || !strings.HasSuffix(st.Command, "plugin serve xk") || st.Err != nil {
 		t.Fatalf("built-in status: %+v", st)
 	}
@@ -275,7 +261,7 @@ func TestCrashedPluginRestarts(t *testing.T) {
 	t.Log(err)
 	// The other plugin never noticed.
 	mustCheckOK(t, h, "xk.judgment")
-	if st := pluginStatus(t, h, "xk"); st.Restarts != 0 || !st.Running {
+	if st := pluginStatus(t, h, host.BuiltInName); st.Restarts != 0 || !st.Running {
 		t.Fatalf("xk: %+v", st)
 	}
 	// The next call restarts the crashed one.

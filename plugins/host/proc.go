@@ -61,7 +61,11 @@ func (p *proc) startFirst(ctx context.Context) error {
 		p.lastErr = p.perr("", err)
 		return p.lastErr
 	}
-	if err := checkInfos(p.name, p.builtIn, infos); err != nil {
+	var countries []string
+	if p.builtIn {
+		countries = p.args[2:] // "plugin", "serve", then the countries
+	}
+	if err := checkInfos(p.name, countries, infos); err != nil {
 		p.killLocked()
 		p.lastErr = p.perr("", err)
 		return p.lastErr
@@ -169,18 +173,20 @@ func pluginEnv() []string {
 
 // checkInfos checks what a plugin says it serves: at least one form,
 // every form well made and its versions complete (sdk.CheckVersions), and,
-// for a built-in, only its own country's forms.
-func checkInfos(name string, builtIn bool, infos []sdk.FormInfo) error {
+// for the built-in process, only the forms of the countries it was
+// started for (countries; nil for an external plugin).
+func checkInfos(name string, countries []string, infos []sdk.FormInfo) error {
 	if len(infos) == 0 {
 		return errors.New("it serves no form")
 	}
 	if err := sdk.CheckVersions(infos); err != nil {
 		return fmt.Errorf("its forms are not well made: %w", err)
 	}
-	if builtIn {
+	if countries != nil {
 		for _, fi := range infos {
-			if !strings.HasPrefix(fi.ID, name+".") {
-				return fmt.Errorf("built-in %s serves form %s of another country", name, fi.Ref())
+			cc, _, _ := strings.Cut(fi.ID, ".")
+			if !slices.Contains(countries, cc) {
+				return fmt.Errorf("%s plugin serves form %s of a country it was not started for (%s)", name, fi.Ref(), strings.Join(countries, ", "))
 			}
 		}
 	}
