@@ -81,6 +81,14 @@ func TestForms(t *testing.T) {
 	plugintest.Run(t, Forms(), examples...)
 }
 
+// TestFormsAreWellMade holds the forms to the rules of the forms shipped
+// with kolo: Albanian and English on every label, AL and CodeVersion on
+// every form, a form of every kind, personal fields marked.
+func TestFormsAreWellMade(t *testing.T) {
+	t.Parallel()
+	plugintest.Suite{Country: Country, CodeVersion: CodeVersion, Languages: []string{"en", "sq"}, Forms: Forms()}.WellMade(t)
+}
+
 func TestBinary(t *testing.T) {
 	t.Parallel()
 	plugintest.RunBinary(t, plugintest.Build(t, "."), examples...)

@@ -8,53 +8,54 @@ import (
 	"testing"
 
 	"github.com/kolo-net/kolo/plugins/sdk"
+	"github.com/kolo-net/kolo/plugins/sdk/plugintest"
 )
 
 func TestInvalidRecords(t *testing.T) {
 	t.Parallel()
-	runInvalid(t, []invalid{
-		{"unknown field", "rs.judgment@1", map[string]any{"sentence": 12.0}, []string{`sentence: is not a field of rs.judgment@1`}},
-		{"field of version 2 on version 1", "rs.judgment@1", map[string]any{"international_law_cited": []any{"palermo"}},
-			[]string{`international_law_cited: is not a field of rs.judgment@1`}},
-		{"missing court", "rs.judgment@1", map[string]any{"court": nil}, []string{`court: is required`}},
-		{"missing decision date", "rs.judgment@2", map[string]any{"decision_date": ""}, []string{`decision_date: is required`}},
-		{"sentence as text", "rs.judgment@1", map[string]any{"sentence_months": "12 mj"}, []string{`sentence_months: must be 0..600, got "12 mj"`}},
-		{"sentence too long", "rs.judgment@1", map[string]any{"sentence_months": 700.0}, []string{`sentence_months: must be 0..600, got "700"`}},
-		{"victims not whole", "rs.judgment@1", map[string]any{"victims": 2.5}, []string{`victims: must be 0..100000, got "2.5"`}},
-		{"article outside the code", "rs.judgment@1", map[string]any{"article": "art_387"},
-			[]string{`article: must be one of art_388, art_388_3, art_389, art_390, art_184, art_350, other, got "art_387"`}},
-		{"verdict outside list", "rs.judgment@1", map[string]any{"verdict": "guilty"},
-			[]string{`verdict: must be one of convicted, acquitted, dismissed, plea_agreement, got "guilty"`}},
-		{"decision before indictment", "rs.judgment@1", map[string]any{"decision_date": "2023-01-01"},
-			[]string{`decision_date: must not be before indictment_date (2023-02-14), got "2023-01-01"`}},
-		{"decision in the future", "rs.judgment@1", map[string]any{"decision_date": "2025-07-01"},
-			[]string{`decision_date: must not be in the future (after 2025-06-30), got "2025-07-01"`}},
-		{"impossible date", "rs.judgment@1", map[string]any{"indictment_date": "2023-02-30"},
-			[]string{`indictment_date: must be a date YYYY-MM-DD, got "2023-02-30"`}},
-		{"more child victims than victims", "rs.judgment@1", map[string]any{"child_victims": 4.0},
-			[]string{`child_victims: must not be more than victims (3), got "4"`}},
-		{"sentence on an acquittal", "rs.judgment@1", map[string]any{"verdict": "acquitted"},
-			[]string{`sentence_months: may be answered only when verdict is convicted or plea_agreement`}},
-		{"court name too long", "rs.judgment@1", map[string]any{"court": strings.Repeat("Sud ", 31)},
-			[]string{`court: must be at most 120 characters, got "124 characters"`}},
-		{"notes too long", "rs.judgment@1", map[string]any{"notes": strings.Repeat("ž", 10_001)},
-			[]string{`notes: must be at most 10000 characters, got "10001 characters"`}},
-		{"invalid UTF-8", "rs.judgment@1", map[string]any{"court": "Viši sud \xc5"}, []string{`court: must be valid UTF-8 text`}},
-		{"international law outside list", "rs.judgment@2", map[string]any{"international_law_cited": []any{"palermo", "gdpr"}},
-			[]string{`international_law_cited: must be a list of values from palermo, coe_convention, echr_art4, eu_directive_2011_36, got "gdpr"`}},
-		{"hearing too long", "rs.trial_hearing@1", map[string]any{"duration_minutes": 2000.0},
-			[]string{`duration_minutes: must be 0..1440, got "2000"`}},
-		{"hearing without date", "rs.trial_hearing@1", map[string]any{"date": nil, "hearing_held": "ne"},
-			[]string{`date: is required`, `hearing_held: must be true or false, got "ne"`}},
-		{"more answers than requests", "rs.police_case@1", map[string]any{"information_requests_answered": 5.0},
-			[]string{`information_requests_answered: must not be more than information_requests_sent (4), got "5"`}},
-		{"identifying body of a potential victim", "rs.victim_support@1", map[string]any{"victim_status": "potential"},
-			[]string{`identifying_body: may be answered only when victim_status is identified or not_identified`}},
-		{"service outside list", "rs.victim_support@1", map[string]any{"services": []any{"shelter", "housing"}},
-			[]string{`services: must be a list of values from shelter, medical, psychological, legal_aid, education, financial, repatriation, got "housing"`}},
-		{"stage outside list", "rs.legislation@1", map[string]any{"stage": "signed"},
-			[]string{`stage: must be one of draft, consultation, parliament, adopted, in_force, repealed, got "signed"`}},
-		{"no participants", "rs.engagement@1", map[string]any{"participants": 0.0}, []string{`participants: must be 1..500, got "0"`}},
+	suite().Invalid(t, []plugintest.Invalid{
+		{Name: "unknown field", Form: "rs.judgment@1", Set: map[string]any{"sentence": 12.0}, Want: []string{`sentence: is not a field of rs.judgment@1`}},
+		{Name: "field of version 2 on version 1", Form: "rs.judgment@1", Set: map[string]any{"international_law_cited": []any{"palermo"}},
+			Want: []string{`international_law_cited: is not a field of rs.judgment@1`}},
+		{Name: "missing court", Form: "rs.judgment@1", Set: map[string]any{"court": nil}, Want: []string{`court: is required`}},
+		{Name: "missing decision date", Form: "rs.judgment@2", Set: map[string]any{"decision_date": ""}, Want: []string{`decision_date: is required`}},
+		{Name: "sentence as text", Form: "rs.judgment@1", Set: map[string]any{"sentence_months": "12 mj"}, Want: []string{`sentence_months: must be 0..600, got "12 mj"`}},
+		{Name: "sentence too long", Form: "rs.judgment@1", Set: map[string]any{"sentence_months": 700.0}, Want: []string{`sentence_months: must be 0..600, got "700"`}},
+		{Name: "victims not whole", Form: "rs.judgment@1", Set: map[string]any{"victims": 2.5}, Want: []string{`victims: must be 0..100000, got "2.5"`}},
+		{Name: "article outside the code", Form: "rs.judgment@1", Set: map[string]any{"article": "art_387"},
+			Want: []string{`article: must be one of art_388, art_388_3, art_389, art_390, art_184, art_350, other, got "art_387"`}},
+		{Name: "verdict outside list", Form: "rs.judgment@1", Set: map[string]any{"verdict": "guilty"},
+			Want: []string{`verdict: must be one of convicted, acquitted, dismissed, plea_agreement, got "guilty"`}},
+		{Name: "decision before indictment", Form: "rs.judgment@1", Set: map[string]any{"decision_date": "2023-01-01"},
+			Want: []string{`decision_date: must not be before indictment_date (2023-02-14), got "2023-01-01"`}},
+		{Name: "decision in the future", Form: "rs.judgment@1", Set: map[string]any{"decision_date": "2025-07-01"},
+			Want: []string{`decision_date: must not be in the future (after 2025-06-30), got "2025-07-01"`}},
+		{Name: "impossible date", Form: "rs.judgment@1", Set: map[string]any{"indictment_date": "2023-02-30"},
+			Want: []string{`indictment_date: must be a date YYYY-MM-DD, got "2023-02-30"`}},
+		{Name: "more child victims than victims", Form: "rs.judgment@1", Set: map[string]any{"child_victims": 4.0},
+			Want: []string{`child_victims: must not be more than victims (3), got "4"`}},
+		{Name: "sentence on an acquittal", Form: "rs.judgment@1", Set: map[string]any{"verdict": "acquitted"},
+			Want: []string{`sentence_months: may be answered only when verdict is convicted or plea_agreement`}},
+		{Name: "court name too long", Form: "rs.judgment@1", Set: map[string]any{"court": strings.Repeat("Sud ", 31)},
+			Want: []string{`court: must be at most 120 characters, got "124 characters"`}},
+		{Name: "notes too long", Form: "rs.judgment@1", Set: map[string]any{"notes": strings.Repeat("ž", 10_001)},
+			Want: []string{`notes: must be at most 10000 characters, got "10001 characters"`}},
+		{Name: "invalid UTF-8", Form: "rs.judgment@1", Set: map[string]any{"court": "Viši sud \xc5"}, Want: []string{`court: must be valid UTF-8 text`}},
+		{Name: "international law outside list", Form: "rs.judgment@2", Set: map[string]any{"international_law_cited": []any{"palermo", "gdpr"}},
+			Want: []string{`international_law_cited: must be a list of values from palermo, coe_convention, echr_art4, eu_directive_2011_36, got "gdpr"`}},
+		{Name: "hearing too long", Form: "rs.trial_hearing@1", Set: map[string]any{"duration_minutes": 2000.0},
+			Want: []string{`duration_minutes: must be 0..1440, got "2000"`}},
+		{Name: "hearing without date", Form: "rs.trial_hearing@1", Set: map[string]any{"date": nil, "hearing_held": "ne"},
+			Want: []string{`date: is required`, `hearing_held: must be true or false, got "ne"`}},
+		{Name: "more answers than requests", Form: "rs.police_case@1", Set: map[string]any{"information_requests_answered": 5.0},
+			Want: []string{`information_requests_answered: must not be more than information_requests_sent (4), got "5"`}},
+		{Name: "identifying body of a potential victim", Form: "rs.victim_support@1", Set: map[string]any{"victim_status": "potential"},
+			Want: []string{`identifying_body: may be answered only when victim_status is identified or not_identified`}},
+		{Name: "service outside list", Form: "rs.victim_support@1", Set: map[string]any{"services": []any{"shelter", "housing"}},
+			Want: []string{`services: must be a list of values from shelter, medical, psychological, legal_aid, education, financial, repatriation, got "housing"`}},
+		{Name: "stage outside list", Form: "rs.legislation@1", Set: map[string]any{"stage": "signed"},
+			Want: []string{`stage: must be one of draft, consultation, parliament, adopted, in_force, repealed, got "signed"`}},
+		{Name: "no participants", Form: "rs.engagement@1", Set: map[string]any{"participants": 0.0}, Want: []string{`participants: must be 1..500, got "0"`}},
 	})
 }
 
@@ -63,7 +64,7 @@ func TestInvalidRecords(t *testing.T) {
 // it (see sdk.Spec on form evolution).
 func TestJudgmentEvolution(t *testing.T) {
 	t.Parallel()
-	all := specs(t)
+	all := suite().Specs(t)
 	v1, ok1 := all["rs.judgment@1"]
 	v2, ok2 := all["rs.judgment@2"]
 	if !ok1 || !ok2 {
@@ -102,7 +103,7 @@ func TestJudgmentEvolution(t *testing.T) {
 
 func TestStatutoryMinimum(t *testing.T) {
 	t.Parallel()
-	s := specs(t)["rs.judgment@1"]
+	s := suite().Specs(t)["rs.judgment@1"]
 	for _, tt := range []struct {
 		article string
 		months  float64

@@ -27,6 +27,10 @@
 //     validates;
 //   - results are the same in-process and through gRPC (Run only).
 //
+// Suite adds the checks the forms shipped with kolo are held to: the
+// languages of every label, golden files in testdata, and broken records
+// with their exact errors.
+//
 // See plugins/README.md for a walk-through.
 package plugintest
 
