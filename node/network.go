@@ -2,23 +2,576 @@ package node
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/kolo-net/kolo/node/api"
+	"github.com/kolo-net/kolo/node/declaration"
+	"github.com/kolo-net/kolo/node/gossip"
+	"github.com/kolo-net/kolo/node/membership"
+	"github.com/kolo-net/kolo/node/store"
+	"github.com/kolo-net/kolo/protocol"
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/connmgr"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// Key spaces of the node's store that hold the network's records.
+const (
+	spaceMembership  store.Space = "membership"
+	spaceDeclaration store.Space = "declaration"
 )
 
 // networkPart is the node's membership of the network and its Declaration
 // ledger.
-type networkPart struct{}
+type networkPart struct {
+	reg    *membership.Registry
+	ledger *declaration.Ledger
+	gossip *gossip.Gossip
+	// stopNetwork ends GossipSub and the peer address keeper.
+	stopNetwork context.CancelFunc
+	peers       *peerBook
+	topic       *topicWatcher
+	netMu       sync.Mutex // guards gossip while startNetwork sets it
+}
+
+// spaceKV is one key space of the store, as membership and declaration
+// need it.
+type spaceKV struct {
+	st *store.Store
+	sp store.Space
+}
+
+func (kv spaceKV) Put(key, val []byte) error { return kv.st.Put(kv.sp, key, val) }
+func (kv spaceKV) Delete(key []byte) error   { return kv.st.Delete(kv.sp, key) }
+func (kv spaceKV) Scan(ctx context.Context, prefix []byte, fn func(key, val []byte) error) error {
+	return kv.st.Scan(ctx, kv.sp, prefix, fn)
+}
+
+// now is the clock of the network's records.
+func (n *Node) now() time.Time {
+	if n.opts.Now != nil {
+		return n.opts.Now()
+	}
+	return time.Now()
+}
 
 // openNetwork opens membership state from the store before the libp2p host
 // exists, and returns the connection gater that admits only members.
-func (n *Node) openNetwork(ctx context.Context) (connmgr.ConnectionGater, error) { return nil, nil }
+func (n *Node) openNetwork(ctx context.Context) (connmgr.ConnectionGater, error) {
+	reg, err := membership.Open(ctx, spaceKV{n.store, spaceMembership}, membership.Options{
+		Key: n.keys.P2P, Now: n.now, Logger: n.log.With("component", "membership"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open membership: %w", err)
+	}
+	ledger, err := declaration.Open(ctx, spaceKV{n.store, spaceDeclaration}, reg, declaration.Options{
+		Key: n.keys.P2P, Now: n.now, Logger: n.log.With("component", "declaration"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open declaration ledger: %w", err)
+	}
+	n.reg, n.ledger = reg, ledger
+	n.peers = &peerBook{st: n.store, log: n.log.With("component", "peers")}
+	return gossip.NewGater(reg, n.log.With("component", "gater")), nil
+}
 
-// startNetwork starts gossip, sync and the join protocol on the host.
-func (n *Node) startNetwork(ctx context.Context) error { return nil }
-
-// networkRoutes registers the network and declaration endpoints of the local API.
-func (n *Node) networkRoutes() {}
+// startNetwork starts gossip, sync and the join protocol on the host, and
+// dials the members this node remembers.
+func (n *Node) startNetwork(ctx context.Context) error {
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	n.topic = newTopicWatcher(runCtx, n.reg, func() *gossip.Gossip { n.netMu.Lock(); defer n.netMu.Unlock(); return n.gossip },
+		n.log.With("component", "gossip"))
+	ps, err := pubsub.NewGossipSub(runCtx, n.host, append(gossip.PubSubOptions(n.reg), pubsub.WithRawTracer(n.topic))...)
+	if err != nil {
+		cancel()
+		return fmt.Errorf("start GossipSub: %w", err)
+	}
+	g, err := gossip.New(runCtx, gossip.Config{
+		Host: n.host, PubSub: ps, Registry: n.reg, Ledger: n.ledger,
+		Logger: n.log.With("component", "gossip"),
+	})
+	if err != nil {
+		cancel()
+		return err
+	}
+	n.netMu.Lock()
+	n.gossip, n.stopNetwork = g, cancel
+	n.netMu.Unlock()
+	if err := n.peers.start(runCtx, n.host, n.reg); err != nil {
+		n.closeNetwork()
+		return err
+	}
+	if net, ok := n.reg.Network(); ok {
+		n.log.Info("network", "id", net.ID, "name", net.Name, "members", len(n.Members()))
+	}
+	return nil
+}
 
 // closeNetwork stops the network services.
-func (n *Node) closeNetwork() error { return nil }
+func (n *Node) closeNetwork() error {
+	var err error
+	if n.gossip != nil {
+		err = n.gossip.Close()
+	}
+	if n.stopNetwork != nil {
+		n.stopNetwork()
+	}
+	if n.peers != nil {
+		n.peers.wait()
+	}
+	if n.topic != nil {
+		n.topic.wait()
+	}
+	return err
+}
+
+// NetworkInfo is what `kolo network show` prints: the network file without
+// the Declaration's text.
+type NetworkInfo struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	SHA256 string `json:"network_sha256"` // publish it: an export is checked against it
+	// Declaration is the version, title and SHA-256 of the text the network
+	// endorses.
+	Declaration DeclarationRef  `json:"declaration"`
+	Policy      protocol.Policy `json:"policy"`
+	Founders    []MemberInfo    `json:"founders"`
+	CreatedBy   peer.ID         `json:"created_by"`
+	Members     int             `json:"members"` // current members
+	Self        *MemberInfo     `json:"self,omitempty"`
+}
+
+// DeclarationRef names a Declaration text.
+type DeclarationRef struct {
+	Version string `json:"version"`
+	Title   string `json:"title"`
+	SHA256  string `json:"sha256"`
+}
+
+// MemberInfo is one member as `kolo members` shows it.
+type MemberInfo struct {
+	PeerID        peer.ID         `json:"peer_id"`
+	Org           string          `json:"org"`
+	Country       string          `json:"country"`
+	Roles         []protocol.Role `json:"roles"`
+	Issued        string          `json:"issued"`
+	Founder       bool            `json:"founder"`
+	AdmittedBy    peer.ID         `json:"admitted_by"`
+	AdmittedByOrg string          `json:"admitted_by_org,omitempty"`
+	Revoked       string          `json:"revoked,omitempty"` // time of the revocation
+	Self          bool            `json:"self,omitempty"`
+}
+
+// InviteInfo is what `kolo invite` gives the inviting organisation.
+type InviteInfo struct {
+	Token   string          `json:"token"`
+	Org     string          `json:"org"`
+	Country string          `json:"country"`
+	Roles   []protocol.Role `json:"roles"`
+	Expires string          `json:"expires"`
+	Addrs   []string        `json:"addrs"` // where the new node will look for this one
+}
+
+// EndorsementInfo is one endorsement as `kolo declaration list` shows it.
+// Every endorsement a node holds was verified before it was stored.
+type EndorsementInfo struct {
+	Org       string  `json:"org"`
+	Country   string  `json:"country"`
+	Date      string  `json:"date"`
+	Signer    peer.ID `json:"signer"`
+	SHA256    string  `json:"sha256"`
+	State     string  `json:"state"` // counted, revoked, member revoked, repeated
+	RevokedOn string  `json:"revoked_on,omitempty"`
+	Verified  bool    `json:"verified"`
+}
+
+// ErrAlreadyInNetwork says that this node already belongs to a network.
+var ErrAlreadyInNetwork = errors.New("this node already belongs to a network")
+
+// Network describes the network this node belongs to, if any.
+func (n *Node) Network() (NetworkInfo, bool) {
+	net, ok := n.reg.Network()
+	if !ok {
+		return NetworkInfo{}, false
+	}
+	h, _ := net.Hash()
+	info := NetworkInfo{
+		ID: net.ID, Name: net.Name, SHA256: h.String(),
+		Declaration: DeclarationRef{Version: net.Declaration.Version, Title: declaration.Title(net.Declaration.Text), SHA256: net.Declaration.SHA256},
+		Policy:      net.Policy, CreatedBy: net.CreatedBy,
+	}
+	for _, m := range n.Members() {
+		if m.Founder {
+			info.Founders = append(info.Founders, m)
+		}
+		if m.Self {
+			info.Self = &m
+		}
+		if m.Revoked == "" {
+			info.Members++
+		}
+	}
+	return info, true
+}
+
+// Members lists every member with who admitted it, revoked ones included:
+// founders first, then in the order they were admitted.
+func (n *Node) Members() []MemberInfo {
+	ms := n.reg.Members()
+	orgs := make(map[peer.ID]string, len(ms))
+	for _, m := range ms {
+		orgs[m.Certificate.Peer] = m.Certificate.Org
+	}
+	out := make([]MemberInfo, 0, len(ms))
+	for _, m := range ms {
+		c := m.Certificate
+		out = append(out, MemberInfo{
+			PeerID: c.Peer, Org: c.Org, Country: c.Country, Roles: c.Roles, Issued: c.Issued,
+			Founder: m.Founder, AdmittedBy: c.AdmittedBy, AdmittedByOrg: orgs[c.AdmittedBy],
+			Revoked: m.Revoked, Self: c.Peer == n.peerID,
+		})
+	}
+	return out
+}
+
+// IsMember reports whether p is a current member of this node's network.
+func (n *Node) IsMember(p peer.ID) bool { return n.reg.IsMember(p) }
+
+// CreateNetwork is `kolo network create`: this node founds a new network
+// named name, with the current Declaration and the default policy, and
+// joins its records topic. Its organisation and country are the node's
+// (node.org, node.country).
+func (n *Node) CreateNetwork(ctx context.Context, name string) (NetworkInfo, error) {
+	if net, ok := n.reg.Network(); ok {
+		return NetworkInfo{}, fmt.Errorf("%w: %s (%s)", ErrAlreadyInNetwork, net.Name, net.ID)
+	}
+	net, err := membership.CreateNetwork(n.keys.P2P, membership.Founding{
+		Name: name, Org: n.cfg.Node.Org, Country: n.cfg.Node.Country, Age: n.keys.Age.Recipient().String(),
+		Declaration: declaration.Current().Ref(),
+	}, n.now())
+	if err != nil {
+		return NetworkInfo{}, fmt.Errorf("create network: %w", err)
+	}
+	if err := n.reg.Init(ctx, net); err != nil {
+		return NetworkInfo{}, fmt.Errorf("create network: %w", err)
+	}
+	if err := n.gossip.JoinTopic(); err != nil {
+		return NetworkInfo{}, err
+	}
+	n.log.Info("network created", "id", net.ID, "name", net.Name)
+	info, _ := n.Network()
+	return info, nil
+}
+
+// Invite is `kolo invite`: a one-time token for organisation org of
+// country, with roles, valid for ttl (zero: the network's policy).
+//
+// The token carries at most 8 of this host's addresses, chosen by
+// inviteAddrs: public ones first, then private (LAN) ones, then other
+// routable ones (a VPN's), then relay addresses; one slot is kept for a
+// loopback address so that a node on the same machine can join too.
+func (n *Node) Invite(ctx context.Context, org, country string, roles []protocol.Role, ttl time.Duration) (InviteInfo, error) {
+	addrs := inviteAddrs(n.host.Addrs())
+	if len(addrs) == 0 {
+		return InviteInfo{}, errors.New("invite: this node listens on no address another node could dial (see network.listen)")
+	}
+	tok, err := n.reg.Invite(ctx, membership.InviteSpec{Org: org, Country: country, Roles: roles, Addrs: addrs, TTL: ttl})
+	if err != nil {
+		return InviteInfo{}, err
+	}
+	return InviteInfo{
+		Token: tok.String(), Org: protocol.NormalizeText(org), Country: strings.ToUpper(strings.TrimSpace(country)),
+		Roles: roles, Expires: tok.Expires, Addrs: tok.Addrs,
+	}, nil
+}
+
+// Join is `kolo join TOKEN`: it connects to the inviter at the token's
+// addresses, proves it holds the token, stores the network file and its
+// certificate, and catches up with the network's records from the
+// inviter. It returns the network and this node's membership.
+func (n *Node) Join(ctx context.Context, token string) (info NetworkInfo, err error) {
+	tok, err := protocol.ParseInviteToken(token)
+	if err != nil {
+		return NetworkInfo{}, err
+	}
+	defer func() {
+		if err != nil {
+			n.log.Warn("join failed", "inviter", tok.Inviter, "network", tok.Network, "err", err)
+		}
+	}()
+	if net, ok := n.reg.Network(); ok {
+		if net.ID == tok.Network {
+			return NetworkInfo{}, fmt.Errorf("%w: %s (%s); the token was not used", ErrAlreadyInNetwork, net.Name, net.ID)
+		}
+		return NetworkInfo{}, fmt.Errorf("%w: %s (%s); a node belongs to one network only", ErrAlreadyInNetwork, net.Name, net.ID)
+	}
+	if tok.Inviter == n.peerID {
+		return NetworkInfo{}, errors.New("join: this token was issued by this node; give it to the organisation it invites")
+	}
+	// The expiry in the token is informative (the inviter decides, by its
+	// clock), but one clearly past would be refused: say so without
+	// dialling.
+	if exp, err := protocol.ParseTime(tok.Expires); err == nil && !n.now().Add(-membership.MaxClockSkew).Before(exp) {
+		return NetworkInfo{}, fmt.Errorf("join: %w at %s; ask for a new one", membership.ErrInviteExpired, tok.Expires)
+	}
+	if _, err := n.gossip.JoinNetwork(ctx, tok, n.keys.Age.Recipient().String()); err != nil {
+		if errors.Is(err, protocol.ErrRefused) {
+			return NetworkInfo{}, fmt.Errorf("the inviter refused: %w", err)
+		}
+		if _, ok := n.reg.Network(); !ok && !errors.Is(err, context.Canceled) {
+			return NetworkInfo{}, fmt.Errorf("%w (the inviter's node must be running and reachable at one of %v; it accepts a node that is not yet a member only while it has an open invite)", err, tok.Addrs)
+		}
+		return NetworkInfo{}, err
+	}
+	if ai, err := tok.AddrInfo(); err == nil {
+		n.peers.remember(ai.ID, ai.Addrs)
+	}
+	info, _ = n.Network()
+	return info, nil
+}
+
+// Sign is `kolo declaration sign`: this node's organisation endorses the
+// network's Declaration, dated today; the organisation and country are
+// those of its member certificate. The endorsement is stored and published.
+func (n *Node) Sign(ctx context.Context) (protocol.Endorsement, error) {
+	e, err := n.ledger.Sign(ctx, time.Time{})
+	if err != nil {
+		return e, err
+	}
+	n.awaitTopic(ctx)
+	if err := n.gossip.Publish(ctx, protocol.Record{Endorsement: &e}); err != nil {
+		return e, err
+	}
+	n.log.Info("endorsed the Declaration", "org", e.Org, "date", e.Date)
+	return e, nil
+}
+
+// Revoke is `kolo declaration revoke`: it withdraws this node's
+// endorsements and publishes the revocations. It returns them (none if
+// nothing was endorsed).
+func (n *Node) Revoke(ctx context.Context) ([]protocol.Revocation, error) {
+	rs, err := n.ledger.Withdraw(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs) > 0 {
+		n.awaitTopic(ctx)
+	}
+	for i := range rs {
+		if err := n.gossip.Publish(ctx, protocol.Record{Revocation: &rs[i]}); err != nil {
+			return rs, err
+		}
+	}
+	if len(rs) > 0 {
+		n.log.Info("withdrew the endorsement of the Declaration", "revocations", len(rs))
+	}
+	return rs, nil
+}
+
+// topicWait bounds how long a node waits, before publishing, for the
+// members it is connected to to show up on the records topic.
+const topicWait = 5 * time.Second
+
+// awaitTopic waits until every member this node is connected to is known
+// on the records topic, or topicWait has passed. GossipSub sends a record
+// only to the peers it knows are on the topic; right after a node joined
+// or started, their subscriptions may still be on the way, and a record
+// published then would reach nobody and spread only by the next sync.
+func (n *Node) awaitTopic(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, topicWait)
+	defer cancel()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		onTopic := n.gossip.TopicPeers()
+		missing := false
+		for _, p := range n.host.Network().Peers() {
+			if n.reg.IsMember(p) && !slices.Contains(onTopic, p) {
+				missing = true
+				break
+			}
+		}
+		if !missing {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return // publish anyway: sync delivers what gossip misses
+		case <-tick.C:
+		}
+	}
+}
+
+// Declarations lists the endorsements this node holds, oldest first, with
+// their state.
+func (n *Node) Declarations() []EndorsementInfo {
+	entries := n.ledger.List()
+	out := make([]EndorsementInfo, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, EndorsementInfo{
+			Org: e.Endorsement.Org, Country: e.Endorsement.Country, Date: e.Endorsement.Date,
+			Signer: e.Endorsement.Signer, SHA256: e.Hash.String(), State: e.State, RevokedOn: e.RevokedOn, Verified: true,
+		})
+	}
+	return out
+}
+
+// DeclarationStatus counts the member organisations that endorse the
+// Declaration, against the network's threshold, by country.
+func (n *Node) DeclarationStatus() (declaration.Status, error) {
+	if _, ok := n.reg.Network(); !ok {
+		return declaration.Status{}, membership.ErrNoNetwork
+	}
+	return n.ledger.Status(), nil
+}
+
+// Export formats.
+const (
+	ExportJSON = "json"
+	ExportHTML = "html"
+)
+
+// Export writes the Declaration's evidence to w: format "json" (what
+// `kolo declaration verify` checks) or "html" (a public page).
+func (n *Node) Export(w io.Writer, format string) error {
+	write := map[string]func(io.Writer, declaration.Export) error{ExportJSON: declaration.WriteJSON, ExportHTML: declaration.WriteHTML}[format]
+	if write == nil {
+		return fmt.Errorf("export format %q: use json or html", format)
+	}
+	exp, err := n.ledger.Export()
+	if err != nil {
+		return err
+	}
+	return write(w, exp)
+}
+
+// Gossip is the node's record exchange (nil before Start).
+func (n *Node) Gossip() *gossip.Gossip { return n.gossip }
+
+// MeshPeers lists the peers in this node's GossipSub mesh on the records
+// topic: the peers it forwards records to.
+func (n *Node) MeshPeers() []peer.ID {
+	if n.topic == nil {
+		return nil
+	}
+	// GossipSub drops a peer that disconnects from its mesh without
+	// telling the tracer.
+	return slices.DeleteFunc(n.topic.peers(), func(p peer.ID) bool {
+		return n.host.Network().Connectedness(p) != network.Connected
+	})
+}
+
+// Registry is the node's membership registry.
+func (n *Node) Registry() *membership.Registry { return n.reg }
+
+// Ledger is the node's Declaration ledger.
+func (n *Node) Ledger() *declaration.Ledger { return n.ledger }
+
+// networkRoutes registers the network and declaration endpoints of the
+// local API.
+func (n *Node) networkRoutes() {
+	n.api.HandleJSON("GET /v1/network", func(*http.Request) (any, error) {
+		info, ok := n.Network()
+		if !ok {
+			return nil, networkError(membership.ErrNoNetwork)
+		}
+		return info, nil
+	})
+	n.api.HandleJSON("POST /v1/network", func(r *http.Request) (any, error) {
+		var in struct {
+			Name string `json:"name"`
+		}
+		if err := decodeBody(r, &in); err != nil {
+			return nil, err
+		}
+		info, err := n.CreateNetwork(r.Context(), in.Name)
+		return info, networkError(err)
+	})
+	n.api.HandleJSON("POST /v1/invites", func(r *http.Request) (any, error) {
+		var in struct {
+			Org     string `json:"org"`
+			Country string `json:"country"`
+			Roles   string `json:"roles"` // comma separated
+			TTL     string `json:"ttl"`   // Go duration, "" for the network's policy
+		}
+		if err := decodeBody(r, &in); err != nil {
+			return nil, err
+		}
+		roles, err := protocol.ParseRoles(in.Roles)
+		if err != nil {
+			return nil, api.BadRequest(err)
+		}
+		var ttl time.Duration
+		if in.TTL != "" {
+			if ttl, err = time.ParseDuration(in.TTL); err != nil || ttl <= 0 {
+				return nil, api.BadRequest(fmt.Errorf("ttl %q: give a positive duration such as 72h", in.TTL))
+			}
+		}
+		info, err := n.Invite(r.Context(), in.Org, in.Country, roles, ttl)
+		return info, networkError(err)
+	})
+	n.api.HandleJSON("GET /v1/invites", func(*http.Request) (any, error) { return n.reg.Invites(), nil })
+	n.api.HandleJSON("POST /v1/join", func(r *http.Request) (any, error) {
+		var in struct {
+			Token string `json:"token"`
+		}
+		if err := decodeBody(r, &in); err != nil {
+			return nil, err
+		}
+		info, err := n.Join(r.Context(), in.Token)
+		return info, networkError(err)
+	})
+	n.api.HandleJSON("GET /v1/members", func(*http.Request) (any, error) {
+		if _, ok := n.reg.Network(); !ok {
+			return nil, networkError(membership.ErrNoNetwork)
+		}
+		return n.Members(), nil
+	})
+	n.api.HandleJSON("POST /v1/declaration/sign", func(r *http.Request) (any, error) {
+		e, err := n.Sign(r.Context())
+		return e, networkError(err)
+	})
+	n.api.HandleJSON("POST /v1/declaration/revoke", func(r *http.Request) (any, error) {
+		rs, err := n.Revoke(r.Context())
+		if rs == nil {
+			rs = []protocol.Revocation{}
+		}
+		return rs, networkError(err)
+	})
+	n.api.HandleJSON("GET /v1/declaration/endorsements", func(*http.Request) (any, error) {
+		if _, ok := n.reg.Network(); !ok {
+			return nil, networkError(membership.ErrNoNetwork)
+		}
+		return n.Declarations(), nil
+	})
+	n.api.HandleJSON("GET /v1/declaration/status", func(*http.Request) (any, error) {
+		st, err := n.DeclarationStatus()
+		return st, networkError(err)
+	})
+	n.api.HandleJSON("GET /v1/declaration/export", func(r *http.Request) (any, error) {
+		format := r.URL.Query().Get("format")
+		var b strings.Builder
+		if err := n.Export(&b, format); err != nil {
+			if format != ExportJSON && format != ExportHTML {
+				return nil, api.BadRequest(err)
+			}
+			return nil, networkError(err)
+		}
+		return ExportFile{Format: format, Content: b.String()}, nil
+	})
+}
+
+// ExportFile is the answer of the export endpoint: the file as the node
+// wrote it.
+type ExportFile struct {
+	Format  string `json:"format"`
+	Content string `json:"content"`
+}

@@ -32,12 +32,16 @@ type Options struct {
 	// Gater, if set, decides which peers may connect (membership does).
 	Gater connmgr.ConnectionGater
 	// FormsExecutable is the kolo binary that serves the built-in forms as
-	// "<FormsExecutable> plugin serve <cc>"; "" means this executable.
+	// "<FormsExecutable> plugin serve <cc>..."; "" means this executable.
 	FormsExecutable string
 	// BuiltInForms lists the countries whose built-in forms are served:
 	// nil means all of them, an empty list none (multi-node tests that
 	// need no forms use that).
 	BuiltInForms []string
+	// Now is the clock of the network's signed records (certificates,
+	// invites, endorsements); nil means time.Now. Tests move it to let an
+	// invite expire.
+	Now func() time.Time
 }
 
 // Node is a running kolo node.

@@ -1,7 +1,284 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/kolo-net/kolo/config"
+	"github.com/kolo-net/kolo/node"
+	"github.com/kolo-net/kolo/node/api"
+	"github.com/kolo-net/kolo/protocol"
+	"github.com/spf13/cobra"
+)
 
 // addNetworkCommands registers kolo network, invite, join, members and
 // declaration.
-func addNetworkCommands(root *cobra.Command, g *globals) {}
+func addNetworkCommands(root *cobra.Command, g *globals) {
+	root.AddCommand(newNetworkCmd(g), newInviteCmd(g), newJoinCmd(g), newMembersCmd(g), newDeclarationCmd(g))
+}
+
+// errNoDaemon is what a command that needs the node says when none runs.
+var errNoDaemon = errors.New("start the daemon first (kolo run)")
+
+// daemon connects to the daemon of the home, saying clearly what to do
+// when there is none.
+func (g *globals) daemon(ctx context.Context) (*api.Client, error) {
+	home, err := g.homeDir()
+	if err != nil {
+		return nil, err
+	}
+	cl, err := api.Dial(ctx, home)
+	if errors.Is(err, api.ErrNotRunning) {
+		if _, serr := os.Stat(filepath.Join(home, config.FileName)); serr != nil {
+			return nil, fmt.Errorf("no kolo node in %s (create one with kolo init, or give --home): %w", home, errNoDaemon)
+		}
+		return nil, fmt.Errorf("no kolo daemon is running for %s: %w", home, errNoDaemon)
+	}
+	return cl, err
+}
+
+// call sends one request to the daemon of the home.
+func (g *globals) call(ctx context.Context, method, path string, in, out any) error {
+	cl, err := g.daemon(ctx)
+	if err != nil {
+		return err
+	}
+	return cl.Do(ctx, method, path, in, out)
+}
+
+func newNetworkCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "network",
+		Short: "Found the network, or show the network this node belongs to",
+		Long: `A kolo network is a group of organisations that each run a node, founded
+around the regional Declaration. One founder creates it; everyone else joins
+with an invite (kolo invite, kolo join). See docs/declaration.md.`,
+		// An unknown subcommand is an error, not a silent help page.
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var name string
+	var createJSON bool
+	create := &cobra.Command{
+		Use:   "create --name NAME",
+		Short: "Found a new network with this node's organisation as its founder",
+		Long: `create writes the network file: a fresh network id, the name, the Declaration
+(version, text, SHA-256), the policy (20 endorsements needed, invites valid 7
+days) and this node's founder certificate, signed with this node's key. The
+organisation and country are this node's (node.org, node.country in kolo.yaml).
+It prints the network hash: publish it, exports are checked against it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if strings.TrimSpace(name) == "" {
+				return errors.New("--name is required: the network's name, such as \"Western Balkans CSO network against trafficking\"")
+			}
+			var info node.NetworkInfo
+			if err := g.call(cmd.Context(), http.MethodPost, "/v1/network", map[string]string{"name": name}, &info); err != nil {
+				return err
+			}
+			if createJSON {
+				return printJSON(cmd.OutOrStdout(), info)
+			}
+			return printNetwork(cmd.OutOrStdout(), info)
+		},
+	}
+	create.Flags().StringVar(&name, "name", "", "the network's name (required)")
+	create.Flags().BoolVar(&createJSON, "json", false, "print as JSON")
+
+	var showJSON bool
+	show := &cobra.Command{
+		Use:   "show",
+		Short: "Show the network: id, name, network hash, Declaration, policy, founders",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var info node.NetworkInfo
+			if err := g.call(cmd.Context(), http.MethodGet, "/v1/network", nil, &info); err != nil {
+				return err
+			}
+			if showJSON {
+				return printJSON(cmd.OutOrStdout(), info)
+			}
+			return printNetwork(cmd.OutOrStdout(), info)
+		},
+	}
+	show.Flags().BoolVar(&showJSON, "json", false, "print as JSON")
+	c.AddCommand(create, show)
+	return c
+}
+
+func printNetwork(w io.Writer, n node.NetworkInfo) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "network:\t%s\n", n.Name)
+	fmt.Fprintf(tw, "id:\t%s\n", n.ID)
+	fmt.Fprintf(tw, "network hash:\t%s\n", n.SHA256)
+	fmt.Fprintf(tw, "declaration:\t%s (%s)\n", n.Declaration.Title, n.Declaration.Version)
+	fmt.Fprintf(tw, "declaration sha256:\t%s\n", n.Declaration.SHA256)
+	fmt.Fprintf(tw, "threshold:\t%d endorsing organisations\n", n.Policy.Threshold)
+	fmt.Fprintf(tw, "invites valid:\t%s\n", time.Duration(n.Policy.InviteTTLSeconds)*time.Second)
+	for i, f := range n.Founders {
+		label := ""
+		if i == 0 {
+			label = "founders:"
+		}
+		fmt.Fprintf(tw, "%s\t%s (%s) %s\n", label, f.Org, f.Country, f.PeerID)
+	}
+	fmt.Fprintf(tw, "members:\t%d\n", n.Members)
+	if n.Self != nil {
+		fmt.Fprintf(tw, "this node:\t%s (%s), %s\n", n.Self.Org, n.Self.Country, protocol.JoinRoles(n.Self.Roles))
+	}
+	return tw.Flush()
+}
+
+func newInviteCmd(g *globals) *cobra.Command {
+	var (
+		org, country, roles string
+		ttl                 time.Duration
+		asJSON              bool
+	)
+	c := &cobra.Command{
+		Use:   "invite --org NAME --country CC --role ROLE [--ttl 72h]",
+		Short: "Print a one-time invite token for a new organisation",
+		Long: `invite prints a one-time, expiring token, a single word starting with kolo1,
+and nothing else on standard output. Send it to the new organisation over a
+channel you trust: it lets its holder join as that organisation. The new
+organisation runs "kolo join TOKEN" while this node's daemon runs.
+
+Roles (comma separated): partner (monitors, may invite), associate (takes part,
+may endorse), analyst (may ask for aggregates). The country is an ISO 3166-1
+alpha-2 code (XK for Kosovo). The token is valid for --ttl, by default the
+network's invite validity (7 days). Only partners may invite.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var missing []string
+			for flag, v := range map[string]string{"--org": org, "--country": country, "--role": roles} {
+				if strings.TrimSpace(v) == "" {
+					missing = append(missing, flag)
+				}
+			}
+			if len(missing) > 0 {
+				slices.Sort(missing)
+				return fmt.Errorf("%s required: who is invited (--org NAME --country CC --role partner|associate|analyst)", strings.Join(missing, ", "))
+			}
+			if _, err := protocol.ParseRoles(roles); err != nil {
+				return fmt.Errorf("--role: %w", err)
+			}
+			if !protocol.IsCountry(strings.ToUpper(strings.TrimSpace(country))) {
+				return fmt.Errorf("--country %q: give an ISO 3166-1 alpha-2 code such as RS, HR, BA, MK, AL, ME (XK for Kosovo)", country)
+			}
+			if ttl < 0 || (ttl > 0 && ttl < time.Minute) {
+				return fmt.Errorf("--ttl %s: give at least 1m (or leave it out for the network's invite validity)", ttl)
+			}
+			in := map[string]string{"org": org, "country": country, "roles": roles}
+			if ttl > 0 {
+				in["ttl"] = ttl.String()
+			}
+			var inv node.InviteInfo
+			if err := g.call(cmd.Context(), http.MethodPost, "/v1/invites", in, &inv); err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), inv)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "invite for %s (%s, %s), valid until %s, one node only; send it over a channel you trust\n",
+				inv.Org, inv.Country, protocol.JoinRoles(inv.Roles), inv.Expires)
+			_, err := fmt.Fprintln(cmd.OutOrStdout(), inv.Token)
+			return err
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&org, "org", "", "the invited organisation's name, as it will appear to the network")
+	f.StringVar(&country, "country", "", "its country, ISO 3166-1 alpha-2 (XK for Kosovo)")
+	f.StringVar(&roles, "role", "", "its roles, comma separated: partner, associate, analyst")
+	f.DurationVar(&ttl, "ttl", 0, "how long the token is valid, e.g. 72h (default: the network's invite validity, 7 days)")
+	f.BoolVar(&asJSON, "json", false, "print the token with its details as JSON")
+	return c
+}
+
+func newJoinCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "join TOKEN",
+		Short: "Join a network with the invite token another organisation gave you",
+		Long: `join connects to the inviting node at the addresses in the token, proves this
+node holds the token, and receives the network file and this node's member
+certificate, signed by the inviter. It then catches up with the network's
+records. The inviting node's daemon must be running and reachable.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tok := args[0]
+			if _, err := protocol.ParseInviteToken(tok); err != nil {
+				return err
+			}
+			var info node.NetworkInfo
+			if err := g.call(cmd.Context(), http.MethodPost, "/v1/join", map[string]string{"token": tok}, &info); err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), info)
+			}
+			who := ""
+			if info.Self != nil {
+				who = fmt.Sprintf(" as %s (%s), admitted by %s", info.Self.Org, info.Self.Country, orgOr(info.Self.AdmittedByOrg, info.Self.AdmittedBy.String()))
+			}
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "joined %q (%s)%s; %d members known so far\n", info.Name, info.ID, who, info.Members)
+			return err
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print the network as JSON")
+	return c
+}
+
+func orgOr(org, fallback string) string {
+	if org != "" {
+		return org
+	}
+	return fallback
+}
+
+func newMembersCmd(g *globals) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "members",
+		Short: "List the network's members and who admitted whom",
+		Long: `members lists every organisation with a member certificate: founders first,
+then in the order they were admitted, with their roles, the organisation that
+admitted them, and whether their membership was revoked.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var ms []node.MemberInfo
+			if err := g.call(cmd.Context(), http.MethodGet, "/v1/members", nil, &ms); err != nil {
+				return err
+			}
+			if asJSON {
+				return printJSON(cmd.OutOrStdout(), ms)
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "ORGANISATION\tCOUNTRY\tROLES\tADMITTED BY\tSINCE\tSTATE\tPEER")
+			for _, m := range ms {
+				by, state := orgOr(m.AdmittedByOrg, m.AdmittedBy.String()), "member"
+				if m.Founder {
+					by = "(founder)"
+				}
+				if m.Revoked != "" {
+					state = "revoked " + m.Revoked
+				}
+				if m.Self {
+					state += " (this node)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Org, m.Country, protocol.JoinRoles(m.Roles), by, m.Issued, state, m.PeerID)
+			}
+			return tw.Flush()
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return c
+}

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kolo-net/kolo/node"
+	"github.com/kolo-net/kolo/node/declaration"
+)
+
+// TestDeclarationWalkthrough runs docs/declaration.md's walk-through with
+// the real commands and two real daemons: a founder creates the network
+// and invites a second organisation, which joins; both sign; the status,
+// the export and its offline verification agree; a used token is refused.
+func TestDeclarationWalkthrough(t *testing.T) {
+	t.Parallel()
+	founder, _ := initNode(t, nil)
+	joiner := filepath.Join(t.TempDir(), "node")
+	if _, errOut, code := kolo(t, nil, "init", "--home", joiner, "--org", "La Strada Macedonia", "--country", "MK"); code != 0 {
+		t.Fatalf("kolo init: exit %d: %s", code, errOut)
+	}
+	run := func(home string, args ...string) string {
+		t.Helper()
+		out, errOut, code := kolo(t, nil, append(args, "--home", home)...)
+		if code != 0 {
+			t.Fatalf("kolo %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+		}
+		return out
+	}
+	startDaemon(t, founder, nil)
+	startDaemon(t, joiner, nil)
+
+	var nw node.NetworkInfo
+	if err := json.Unmarshal([]byte(run(founder, "network", "create", "--name", "Western Balkans CSO network", "--json")), &nw); err != nil {
+		t.Fatal(err)
+	}
+	if nw.Name != "Western Balkans CSO network" || nw.Members != 1 || len(nw.Founders) != 1 || nw.Founders[0].Org != "ASTRA" {
+		t.Fatalf("network create: %+v", nw)
+	}
+	if out := run(founder, "network", "show"); !strings.Contains(out, nw.SHA256) || !strings.Contains(out, "20 endorsing organisations") {
+		t.Fatalf("network show:\n%s", out)
+	}
+
+	token := strings.TrimSpace(run(founder, "invite", "--org", "La Strada Macedonia", "--country", "mk", "--role", "partner", "--ttl", "72h"))
+	if !strings.HasPrefix(token, "kolo1") || strings.ContainsAny(token, " \n") {
+		t.Fatalf("invite printed %q, want the token alone", token)
+	}
+	if out := run(joiner, "join", token); !strings.Contains(out, `joined "Western Balkans CSO network"`) || !strings.Contains(out, "admitted by ASTRA") {
+		t.Fatalf("join printed %q", out)
+	}
+	if out := run(joiner, "members"); !strings.Contains(out, "La Strada Macedonia") || !strings.Contains(out, "(this node)") {
+		t.Fatalf("members on the new node:\n%s", out)
+	}
+
+	run(joiner, "declaration", "sign")
+	run(founder, "declaration", "sign")
+	deadline := time.Now().Add(readyTimeout)
+	for _, home := range []string{founder, joiner} {
+		for {
+			var st declaration.Status
+			if err := json.Unmarshal([]byte(run(home, "declaration", "status", "--json")), &st); err != nil {
+				t.Fatal(err)
+			}
+			if st.Count == 2 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s counts %d endorsements, want 2", home, st.Count)
+			}
+			time.Sleep(50 * time.Millisecond) // polling another process's state
+		}
+	}
+	if out := run(founder, "declaration", "status"); !strings.Contains(out, "2 of 20 organisations endorse the Declaration (18 more needed)") {
+		t.Fatalf("status:\n%s", out)
+	}
+
+	exp := filepath.Join(t.TempDir(), "declaration.json")
+	run(founder, "declaration", "export", "--format", "json", "-o", exp)
+	if out := run(joiner, "declaration", "verify", exp); !strings.Contains(out, "OK: every signature") || !strings.Contains(out, nw.SHA256) {
+		t.Fatalf("verify:\n%s", out)
+	}
+	page := run(joiner, "declaration", "export", "--format", "html")
+	if !strings.Contains(page, "<html") || !strings.Contains(page, "La Strada Macedonia") {
+		t.Fatalf("html export: %.300s", page)
+	}
+	if fi, err := os.Stat(exp); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("export file: %v %v", fi, err)
+	}
+
+	// The token was for one node. With no open invite left, the founder's
+	// node does not even let a stranger connect; the command says why
+	// that may be.
+	other := filepath.Join(t.TempDir(), "node")
+	kolo(t, nil, "init", "--home", other, "--org", "Other", "--country", "AL")
+	startDaemon(t, other, nil)
+	_, errOut, code := kolo(t, nil, "join", token, "--home", other)
+	if code == 0 || !strings.Contains(errOut, "only while it has an open invite") {
+		t.Fatalf("join with a used token: exit %d, %s", code, errOut)
+	}
+	if _, errOut, code := kolo(t, nil, "join", token, "--home", joiner); code == 0 || !strings.Contains(errOut, "already belongs to a network: Western Balkans CSO network (") {
+		t.Fatalf("join again: exit %d, %s", code, errOut)
+	}
+
+	// Withdrawing counts down everywhere; withdrawing again is an error.
+	run(joiner, "declaration", "revoke")
+	if out := run(joiner, "declaration", "list"); !strings.Contains(out, "revoked on") {
+		t.Fatalf("list after revoke:\n%s", out)
+	}
+	if _, errOut, code := kolo(t, nil, "declaration", "revoke", "--home", joiner); code == 0 || !strings.Contains(errOut, "no endorsement to revoke") {
+		t.Fatalf("second revoke: exit %d, %s", code, errOut)
+	}
+}
