@@ -59,12 +59,21 @@ network. It prints one line per node, then "ready nodes=N dir=DIR".`,
 				return err
 			}
 			defer closeTestnet(net)
+			_, existing := net.Node(0).Network()
 			if err := net.Form(ctx); err != nil {
 				return err
 			}
-			if records > 0 {
-				if _, err := net.Seed(ctx, records); err != nil {
+			if !existing {
+				// A new network: every organisation endorses the
+				// Declaration and enters some records. A network started
+				// again from the same --dir keeps what it had.
+				if err := net.EndorseAll(ctx); err != nil {
 					return err
+				}
+				if records > 0 {
+					if _, err := net.Seed(ctx, records); err != nil {
+						return err
+					}
 				}
 			}
 			out := cmd.OutOrStdout()
