@@ -485,6 +485,14 @@ func (n *Node) networkRoutes() {
 		}
 		return info, nil
 	})
+	// The signed network file itself, as founders share it.
+	n.api.HandleJSON("GET /v1/network/file", func(*http.Request) (any, error) {
+		net, ok := n.reg.Network()
+		if !ok {
+			return nil, networkError(membership.ErrNoNetwork)
+		}
+		return net, nil
+	})
 	n.api.HandleJSON("POST /v1/network", func(r *http.Request) (any, error) {
 		var in struct {
 			Name string `json:"name"`

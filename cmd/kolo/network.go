@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +18,7 @@ import (
 	"github.com/kolo-net/kolo/config"
 	"github.com/kolo-net/kolo/node"
 	"github.com/kolo-net/kolo/node/api"
+	"github.com/kolo-net/kolo/node/keys"
 	"github.com/kolo-net/kolo/protocol"
 	"github.com/spf13/cobra"
 )
@@ -75,7 +78,9 @@ with an invite (kolo invite, kolo join). See docs/declaration.md.`,
 (version, text, SHA-256), the policy (20 endorsements needed, invites valid 7
 days) and this node's founder certificate, signed with this node's key. The
 organisation and country are this node's (node.org, node.country in kolo.yaml).
-It prints the network hash: publish it, exports are checked against it.`,
+It prints the network hash: publish it, exports are checked against it.
+The signed network file is also written to network.json in the node's home,
+for the other founders; kolo network show --file prints it again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if strings.TrimSpace(name) == "" {
@@ -84,6 +89,11 @@ It prints the network hash: publish it, exports are checked against it.`,
 			var info node.NetworkInfo
 			if err := g.call(cmd.Context(), http.MethodPost, "/v1/network", map[string]string{"name": name}, &info); err != nil {
 				return err
+			}
+			if path, err := g.writeNetworkFile(cmd.Context()); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "network created, but the network file was not written: %v\n", err)
+			} else {
+				fmt.Fprintf(cmd.ErrOrStderr(), "network file written to %s\n", path)
 			}
 			if createJSON {
 				return printJSON(cmd.OutOrStdout(), info)
@@ -94,12 +104,19 @@ It prints the network hash: publish it, exports are checked against it.`,
 	create.Flags().StringVar(&name, "name", "", "the network's name (required)")
 	create.Flags().BoolVar(&createJSON, "json", false, "print as JSON")
 
-	var showJSON bool
+	var showJSON, showFile bool
 	show := &cobra.Command{
 		Use:   "show",
 		Short: "Show the network: id, name, network hash, Declaration, policy, founders",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if showFile {
+				var file json.RawMessage
+				if err := g.call(cmd.Context(), http.MethodGet, "/v1/network/file", nil, &file); err != nil {
+					return err
+				}
+				return printJSON(cmd.OutOrStdout(), file)
+			}
 			var info node.NetworkInfo
 			if err := g.call(cmd.Context(), http.MethodGet, "/v1/network", nil, &info); err != nil {
 				return err
@@ -111,6 +128,7 @@ It prints the network hash: publish it, exports are checked against it.`,
 		},
 	}
 	show.Flags().BoolVar(&showJSON, "json", false, "print as JSON")
+	show.Flags().BoolVar(&showFile, "file", false, "print the signed network file (JSON) that founders share")
 	c.AddCommand(create, show)
 	return c
 }
@@ -281,4 +299,24 @@ admitted them, and whether their membership was revoked.`,
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	return c
+}
+
+// writeNetworkFile writes the node's signed network file to
+// HOME/network.json and returns the path.
+func (g *globals) writeNetworkFile(ctx context.Context) (string, error) {
+	var file json.RawMessage
+	if err := g.call(ctx, http.MethodGet, "/v1/network/file", nil, &file); err != nil {
+		return "", err
+	}
+	home, err := g.homeDir()
+	if err != nil {
+		return "", err
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, file, "", "  "); err != nil {
+		return "", err
+	}
+	b.WriteByte('\n')
+	path := filepath.Join(home, "network.json")
+	return path, keys.WriteFile(path, b.Bytes())
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kolo-net/kolo/node"
 	"github.com/kolo-net/kolo/node/declaration"
+	"github.com/kolo-net/kolo/protocol"
 )
 
 // TestDeclarationWalkthrough runs docs/declaration.md's walk-through with
@@ -43,6 +44,20 @@ func TestDeclarationWalkthrough(t *testing.T) {
 	}
 	if out := run(founder, "network", "show"); !strings.Contains(out, nw.SHA256) || !strings.Contains(out, "20 endorsing organisations") {
 		t.Fatalf("network show:\n%s", out)
+	}
+	// The signed network file founders share: written to the home, printed
+	// by show --file, and it verifies and hashes to the network hash.
+	for _, raw := range []string{readFile(t, filepath.Join(founder, "network.json")), run(founder, "network", "show", "--file")} {
+		var file protocol.Network
+		if err := protocol.Decode([]byte(raw), protocol.MaxMessageSize, &file); err != nil {
+			t.Fatalf("network file: %v\n%s", err, raw)
+		}
+		if err := file.Verify(); err != nil {
+			t.Fatalf("network file does not verify: %v", err)
+		}
+		if h, err := file.Hash(); err != nil || h.String() != nw.SHA256 {
+			t.Fatalf("network file hash %v (%v), want %s", h, err, nw.SHA256)
+		}
 	}
 
 	token := strings.TrimSpace(run(founder, "invite", "--org", "La Strada Macedonia", "--country", "mk", "--role", "partner", "--ttl", "72h"))
@@ -113,4 +128,13 @@ func TestDeclarationWalkthrough(t *testing.T) {
 	if _, errOut, code := kolo(t, nil, "declaration", "revoke", "--home", joiner); code == 0 || !strings.Contains(errOut, "no endorsement to revoke") {
 		t.Fatalf("second revoke: exit %d, %s", code, errOut)
 	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
