@@ -8,34 +8,25 @@ import (
 
 	"github.com/kolo-net/kolo/node/gossip"
 	"github.com/kolo-net/kolo/node/membership"
-	"github.com/kolo-net/kolo/protocol"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/peer"
 	libp2pprotocol "github.com/libp2p/go-libp2p/core/protocol"
 )
 
-// topicSyncTimeout bounds one sync or relay started by the topic watcher.
+// topicSyncTimeout bounds one sync started by the topic watcher.
 const topicSyncTimeout = 30 * time.Second
 
 // topicWatcher follows this node's GossipSub on the records topic (it is
-// the GossipSub's tracer) and closes two gaps through which a record would
+// the GossipSub's tracer) and closes a gap through which a record would
 // otherwise reach some nodes only at the next periodic sync, a minute
-// later:
+// later: GossipSub forwards a message only along its mesh and tells peers
+// outside it only at its next heartbeat (IHAVE). A node whose mesh is
+// still forming when a record goes by is in nobody's mesh, and by the
+// next heartbeat it is in the mesh, so it is never told. The watcher
+// syncs with every member grafted into the mesh.
 //
-//   - GossipSub forwards a message only along its mesh and tells peers
-//     outside it only at its next heartbeat (IHAVE). A node whose mesh is
-//     still forming when a record goes by is in nobody's mesh, and by the
-//     next heartbeat it is in the mesh, so it is never told. The watcher
-//     syncs with every member grafted into the mesh.
-//   - A node that already holds a record when its gossip message arrives
-//     (it got it by sync first: typically the inviter, which syncs with a
-//     new member as soon as it joins the topic, just before the new member
-//     signs) ignores the message, and GossipSub forwards no ignored
-//     message. The watcher publishes such a record once more itself, at
-//     most once per record.
-//
-// The second gap would be better closed in node/gossip (accept, and so
-// forward, a valid record already held); then relay can go.
+// (A record a node already holds when its gossip message arrives is
+// accepted by node/gossip's validator, so GossipSub forwards it.)
 type topicWatcher struct {
 	ctx    context.Context
 	reg    *membership.Registry
@@ -45,14 +36,13 @@ type topicWatcher struct {
 	mu      sync.Mutex
 	syncing map[peer.ID]bool
 	inMesh  map[peer.ID]bool // a node is on one records topic
-	relayed map[protocol.Hash]bool
 	closed  bool
 	wg      sync.WaitGroup
 }
 
 func newTopicWatcher(ctx context.Context, reg *membership.Registry, g func() *gossip.Gossip, log *slog.Logger) *topicWatcher {
 	return &topicWatcher{ctx: ctx, reg: reg, gossip: g, log: log,
-		syncing: map[peer.ID]bool{}, inMesh: map[peer.ID]bool{}, relayed: map[protocol.Hash]bool{}}
+		syncing: map[peer.ID]bool{}, inMesh: map[peer.ID]bool{}}
 }
 
 var _ pubsub.RawTracer = (*topicWatcher)(nil)
@@ -110,36 +100,8 @@ func (w *topicWatcher) Prune(p peer.ID, topic string) {
 	w.mu.Unlock()
 }
 
-// RejectMessage is called for every message the validator did not accept.
-// An ignored message carries a record this node holds already (the
-// validator ignores nothing else): relay it once.
-func (w *topicWatcher) RejectMessage(msg *pubsub.Message, reason string) {
-	if reason != pubsub.RejectValidationIgnored {
-		return
-	}
-	var rec protocol.Record
-	if err := protocol.Decode(msg.Data, protocol.MaxMessageSize, &rec); err != nil {
-		return
-	}
-	h, err := rec.Hash()
-	if err != nil {
-		return
-	}
-	w.mu.Lock()
-	done := w.relayed[h]
-	w.relayed[h] = true
-	w.mu.Unlock()
-	if done {
-		return
-	}
-	w.background(func(g *gossip.Gossip) {
-		ctx, cancel := context.WithTimeout(w.ctx, topicSyncTimeout)
-		defer cancel()
-		if err := g.Publish(ctx, rec); err != nil && w.ctx.Err() == nil {
-			w.log.Debug("relaying a record learned by sync failed", "kind", rec.Kind(), "err", err)
-		}
-	})
-}
+// RejectMessage is part of pubsub.RawTracer; the watcher needs nothing of it.
+func (w *topicWatcher) RejectMessage(*pubsub.Message, string) {}
 
 // peers lists the peers in the mesh.
 func (w *topicWatcher) peers() []peer.ID {

@@ -306,7 +306,7 @@ func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message
 		g.log.Warn("gossip: rejected malformed record", "from", from, "err", err)
 		return pubsub.ValidationReject
 	}
-	added, err := g.Accept(ctx, rec)
+	_, err := g.Accept(ctx, rec)
 	if err != nil {
 		g.log.Warn("gossip: rejected record", "kind", rec.Kind(), "from", from, "err", err)
 		if errors.Is(err, membership.ErrNotMember) && g.reg.IsMember(from) {
@@ -314,9 +314,9 @@ func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message
 		}
 		return pubsub.ValidationReject
 	}
-	if !added {
-		return pubsub.ValidationIgnore // known already (by sync, or another path)
-	}
+	// A valid record this node already holds (learned by sync, or by
+	// another path) is accepted too, so that GossipSub forwards it to the
+	// peers that lack it; its seen-cache keeps a message from looping.
 	return pubsub.ValidationAccept
 }
 
