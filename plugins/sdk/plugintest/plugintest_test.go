@@ -96,13 +96,14 @@ func TestProblemsAreReported(t *testing.T) {
 		{"bad mapping, made-up record", []sdk.Form{badMapping{judgment()}}, goodExamples, "form me.judgment@1: a record made up with every field answered normalises to invalid indicators"},
 		{"bad schema", []sdk.Form{sdk.Spec{Info: sdk.FormInfo{ID: "me.judgment", Version: 2, Kind: sdk.KindJudgment, Country: "ME"}}}, nil, "forms are not well made"},
 	} {
-		for _, path := range []string{"in-process", "grpc"} {
+		paths := []string{"in-process", "grpc"}
+		if tc.name == "bad schema" {
+			paths = paths[:1] // sdk.Serve itself refuses a form without fields
+		}
+		for _, path := range paths {
 			t.Run(tc.name+"/"+path, func(t *testing.T) {
 				var c checker = localForms(tc.forms)
 				if path == "grpc" {
-					if tc.name == "bad schema" {
-						t.Skip("sdk.Serve refuses a form without fields")
-					}
 					c = serveInProcess(t, tc.forms)
 				}
 				var r recorder
