@@ -282,9 +282,7 @@ func TestFileProblems(t *testing.T) {
 
 	t.Run("link to an endless file", func(t *testing.T) {
 		t.Parallel()
-		if _, err := os.Stat("/dev/zero"); err != nil {
-			t.Skip("no /dev/zero here")
-		}
+		// kolo runs on Linux (and Unix), where /dev/zero always exists.
 		home := t.TempDir()
 		path := filepath.Join(home, config.FileName)
 		if err := os.Symlink("/dev/zero", path); err != nil {
