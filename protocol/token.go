@@ -210,13 +210,29 @@ func (r JoinRequest) VerifyProof() error {
 }
 
 // JoinResponse answers a join request: either Error, or the network file,
-// the new member's certificate and the chain of certificates from its
-// admitter up to (not including) a founder.
+// the certificate offered to the joining node (signed by the inviter; the
+// joining node adds its own signature, PeerSignature, with JoinConsent) and
+// the chain of certificates from its admitter up to (not including) a
+// founder. A node that asks again after its admission got lost receives
+// its stored certificate, both signatures included.
 type JoinResponse struct {
 	Error       string        `json:"error,omitempty"`
 	Network     *Network      `json:"network,omitempty"`
 	Certificate *Certificate  `json:"certificate,omitempty"`
 	Chain       []Certificate `json:"chain,omitempty"`
+}
+
+// JoinConsent is the joining node's signature over the offered
+// certificate's canonical string (Certificate.Accept): it accepts exactly
+// that certificate, and only that one, from that inviter.
+type JoinConsent struct {
+	PeerSignature []byte `json:"peer_signature"`
+}
+
+// JoinResult ends a join exchange: an empty Error means the certificate,
+// with both signatures, is stored and published by the inviter.
+type JoinResult struct {
+	Error string `json:"error,omitempty"`
 }
 
 // SyncRequest is one page of the hashes of the records a node holds; More

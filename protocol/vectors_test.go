@@ -10,6 +10,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
@@ -67,12 +68,16 @@ func buildVectors(t *testing.T) []vector {
 		Country: "BA", Date: "2026-02-02", Signer: id2}
 	must(t, founder.Sign(k1))
 	must(t, member.Sign(k1))
+	must(t, member.Accept(k2))
+	memberHash, err := member.Hash()
+	must(t, err)
 	must(t, end.Sign(k2))
 	endHash, err := end.Hash()
 	must(t, err)
 	rev := Revocation{Network: vecNetwork, Endorsement: endHash.String(), Date: "2026-03-01", Signer: id2}
 	must(t, rev.Sign(k2))
-	mrev := MemberRevocation{Network: vecNetwork, Member: id2, Revoked: "2026-04-01T08:00:00Z", Signer: id1}
+	mrev := MemberRevocation{Network: vecNetwork, Member: id2, Revoked: "2026-04-01T08:00:00Z", Signer: id1,
+		Keep: []string{strings.Repeat("0f", 32), memberHash.String()}}
 	must(t, mrev.Sign(k1))
 	net := Network{ID: vecNetwork, Name: "Western Balkans CSO network (test vectors)",
 		Declaration: Declaration{Version: "v1", Language: "en", SHA256: hex.EncodeToString(declHash[:]), Text: vecText},
@@ -92,6 +97,7 @@ func buildVectors(t *testing.T) []vector {
 	sb := func(b []byte, err error) []byte { must(t, err); return b }
 	add("founder certificate", s1, id1, Record{Certificate: &founder}, sb(founder.SigningBytes()), founder.Signature)
 	add("member certificate", s1, id1, Record{Certificate: &member}, sb(member.SigningBytes()), member.Signature)
+	add("member certificate, the member's own signature", s2, id2, Record{Certificate: &member}, sb(member.SigningBytes()), member.PeerSignature)
 	add("endorsement", s2, id2, Record{Endorsement: &end}, sb(end.SigningBytes()), end.Signature)
 	add("endorsement revocation", s2, id2, Record{Revocation: &rev}, sb(rev.SigningBytes()), rev.Signature)
 	add("member revocation", s1, id1, Record{MemberRevocation: &mrev}, sb(mrev.SigningBytes()), mrev.Signature)

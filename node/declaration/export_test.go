@@ -39,7 +39,7 @@ func exportedWorld(t testing.TB) (*world, []byte) {
 	if _, err := w.ledger.Revoke(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	mr, _ := w.reg.NewMemberRevocation(d.id)
+	mr, _ := w.reg.NewMemberRevocation(d.id, false)
 	if _, err := w.reg.Revoke(ctx, mr); err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestExportHTML(t *testing.T) {
 func FuzzVerifyExport(f *testing.F) {
 	_, data := exportedWorld(f)
 	f.Add(data)
-	f.Add([]byte(`{"format":"kolo-declaration-export-v1"}`))
+	f.Add([]byte(`{"format":"kolo-declaration-export-v2"}`))
 	f.Add([]byte(`{}`))
 	var small bytes.Buffer
 	if err := json.Compact(&small, data); err != nil {
