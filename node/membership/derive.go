@@ -8,8 +8,8 @@ import (
 // standing is what the registry derives for one peer from the records it
 // holds. The rules (doc.go, docs/SECURITY.md) use no time a signer chose.
 type standing struct {
-	admitted   bool          // holds exactly one valid certificate
-	equivocal  bool          // holds two valid certificates: admitted by neither
+	admitted   bool // holds exactly one valid certificate
+	equivocal  bool // holds two valid certificates: admitted by neither
 	valid      []protocol.Hash
 	cert       protocol.Hash // its certificate, when admitted
 	revocation []protocol.Hash

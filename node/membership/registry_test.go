@@ -442,4 +442,3 @@ func mustAdd(t *testing.T, reg *Registry, c protocol.Certificate) {
 		t.Fatal(err)
 	}
 }
-
