@@ -32,12 +32,19 @@ var loopback = []string{"--api-port", "0", "--listen", "/ip4/127.0.0.1/tcp/0,/ip
 // to completion.
 func kolo(t testing.TB, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return koloIn(t, env, "", args...)
+}
+
+// koloIn is kolo with stdin as the command's standard input.
+func koloIn(t testing.TB, env []string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	// A command that should fail but runs on (a daemon that starts after
 	// all) is killed at the deadline, failing the test instead of hanging it.
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "kolo", args...)
 	cmd.Env = append(cleanEnv(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()

@@ -215,6 +215,15 @@ func printDeclStatus(w io.Writer, st declaration.Status) error {
 	for _, c := range st.ByCountry {
 		fmt.Fprintf(w, "  %s  %d\n", c.Country, c.Count)
 	}
+	if len(st.AdmittedBy) > 0 {
+		fmt.Fprintln(w, "admitted to the network by:")
+		for _, a := range st.AdmittedBy {
+			fmt.Fprintf(w, "  %s  %d\n", orgOr(a.Org, a.Peer.String()), a.Count)
+		}
+	}
+	if st.Concentration != "" {
+		fmt.Fprintf(w, "note: %s\n", st.Concentration)
+	}
 	_, err := fmt.Fprintf(w, "declaration sha256: %s\n", st.Declaration)
 	return err
 }
