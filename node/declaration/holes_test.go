@@ -136,34 +136,8 @@ func TestThresholdCountsOrganisations(t *testing.T) {
 // verifies with one signature check per record, not one per pass.
 func TestVerifyExportIsLinear(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
 	const n = 1000
-	prev := w.founder
-	for range n {
-		k, id, ageRcpt := newKey(t)
-		c := protocol.Certificate{Network: w.net.ID, Peer: id, Age: ageRcpt, Org: "Org " + id.String()[40:], Country: "RS",
-			Roles: []protocol.Role{protocol.RolePartner}, Issued: protocol.FormatTime(w.clk.Now()), AdmittedBy: prev.id}
-		if err := c.Sign(prev.key); err != nil {
-			t.Fatal(err)
-		}
-		if err := c.Accept(k); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := w.reg.AddCertificate(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-		prev = member{key: k, id: id, cert: c}
-	}
-	exp, err := w.ledger.Export()
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Reverse(exp.Members)
-	var buf bytes.Buffer
-	if err := WriteJSON(&buf, exp); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := VerifyExport(&buf)
+	rep, err := VerifyExport(bytes.NewReader(chainExport(t, n)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,4 +147,37 @@ func TestVerifyExportIsLinear(t *testing.T) {
 	if rep.Signatures > n+1 {
 		t.Fatalf("%d records needed %d signature checks", n, rep.Signatures)
 	}
+}
+
+// chainExport is the JSON export of a network whose n members each admit
+// the next, listed in reverse: every certificate before its admitter's.
+func chainExport(tb testing.TB, n int) []byte {
+	tb.Helper()
+	w := newWorld(tb)
+	prev := w.founder
+	for range n {
+		k, id, ageRcpt := newKey(tb)
+		c := protocol.Certificate{Network: w.net.ID, Peer: id, Age: ageRcpt, Org: "Org " + id.String()[40:], Country: "RS",
+			Roles: []protocol.Role{protocol.RolePartner}, Issued: protocol.FormatTime(w.clk.Now()), AdmittedBy: prev.id}
+		if err := c.Sign(prev.key); err != nil {
+			tb.Fatal(err)
+		}
+		if err := c.Accept(k); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := w.reg.AddCertificate(ctx, c); err != nil {
+			tb.Fatal(err)
+		}
+		prev = member{key: k, id: id, cert: c}
+	}
+	exp, err := w.ledger.Export()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	slices.Reverse(exp.Members)
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, exp); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
