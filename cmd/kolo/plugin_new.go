@@ -40,6 +40,7 @@ const (
 	// unpublishedVersion is the version go.mod requires of kolo while the
 	// module is unpublished and a replace directive points at a checkout.
 	unpublishedVersion = "v0.0.0-00010101000000-000000000000"
+	maxGoModBytes      = 1 << 20
 )
 
 // newPlugin is what "kolo plugin new" writes.
@@ -166,9 +167,16 @@ func koloCheckout(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("--replace %s: %w", dir, err)
 	}
-	b, err := os.ReadFile(filepath.Join(abs, "go.mod"))
+	f, err := os.Open(filepath.Join(abs, "go.mod"))
 	if err != nil {
 		return "", fmt.Errorf("--replace %s: not a kolo checkout: %w", dir, err)
+	}
+	defer f.Close()
+	// kolo's go.mod is a few kilobytes; read no more than maxGoModBytes of
+	// whatever file is there.
+	b, err := io.ReadAll(io.LimitReader(f, maxGoModBytes))
+	if err != nil {
+		return "", fmt.Errorf("--replace %s: %w", dir, err)
 	}
 	if mp := modfile.ModulePath(b); mp != koloModule {
 		return "", fmt.Errorf("--replace %s: its go.mod is module %q, not %s", dir, mp, koloModule)
