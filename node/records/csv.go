@@ -32,14 +32,15 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 const notUTF8 = `must be UTF-8 text: save the file as "CSV UTF-8" (Excel) or with character set "Unicode (UTF-8)" (LibreOffice)`
 
 // parseCSV reads a CSV file on form fi.
-func parseCSV(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) error {
-	c := &chunker{in: in, emit: emit}
+func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 	br := bufio.NewReaderSize(in, 64<<10)
 	if err := skipBOM(br); err != nil {
 		return err
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(br)
+	comma := sniffComma(br)
+	guard := newCSVGuard(br, comma)
+	cr := csv.NewReader(guard)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // rows may be shorter than the header (spreadsheets drop empty trailing cells)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -54,6 +55,7 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) err
 		return err
 	}
 	for row := 2; ; row++ {
+		start := cr.InputOffset()
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -64,11 +66,17 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) err
 			}
 			return csvError(row, err)
 		}
+		if !c.checking() {
+			if !blankRow(rec) {
+				c.skip(row)
+			}
+			continue
+		}
 		a, errs, blank := csvRow(fi, cols, row, rec)
 		if blank {
 			continue
 		}
-		if err := c.add(row, a, errs); err != nil {
+		if err := c.add(row, int(cr.InputOffset()-start), a, errs); err != nil {
 			return err
 		}
 	}
@@ -124,19 +132,21 @@ func isMetaColumn(h string) bool {
 // cell that does not parse is reported and left out of the answers, which
 // still go to the plugin, so that one run reports every problem of a row.
 func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answers, errs []RowError, blank bool) {
-	blank = true
-	size := 0
+	if blankRow(rec) {
+		return nil, nil, true
+	}
 	cells := make(map[string]string, len(cols))
+	beyond, last := -1, -1 // the first and last cell with a value beyond the header
 	for i, cell := range rec {
-		size += len(cell)
 		if strings.TrimSpace(cell) == "" {
 			continue
 		}
-		blank = false
 		switch {
 		case i >= len(cols):
-			errs = append(errs, RowError{Row: row, Field: "column " + columnName(i),
-				Rule: fmt.Sprintf("holds a value, but the header row has only %d columns", len(cols))})
+			if beyond < 0 {
+				beyond = i
+			}
+			last = i
 		case cols[i] == "-":
 		case cols[i] == "":
 			errs = append(errs, RowError{Row: row, Field: "column " + columnName(i),
@@ -147,11 +157,13 @@ func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answer
 			cells[cols[i]] = cell
 		}
 	}
-	if blank {
-		return nil, nil, true
-	}
-	if size > MaxRecordBytes {
-		return nil, []RowError{{Row: row, Rule: fmt.Sprintf("is larger than %s (%d bytes), the most one record may hold", sizeName(MaxRecordBytes), size)}}, false
+	switch {
+	case beyond >= 0 && beyond == last:
+		errs = append(errs, RowError{Row: row, Field: "column " + columnName(beyond),
+			Rule: fmt.Sprintf("holds a value, but the header row has only %d columns", len(cols))})
+	case beyond >= 0:
+		errs = append(errs, RowError{Row: row, Field: "columns " + columnName(beyond) + " to " + columnName(last),
+			Rule: fmt.Sprintf("hold values, but the header row has only %d columns", len(cols))})
 	}
 	a, ferrs := sdk.AnswersFromStrings(fi, cells)
 	if len(ferrs) > 0 {
@@ -167,6 +179,15 @@ func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answer
 		a = sdk.Answers{}
 	}
 	return a, errs, false
+}
+
+func blankRow(rec []string) bool {
+	for _, cell := range rec {
+		if strings.TrimSpace(cell) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // csvError turns encoding/csv's error into a RowError naming the row and
