@@ -242,3 +242,50 @@ func PullRecords(ctx context.Context, rw io.ReadWriter, network string, have []H
 		}
 	}
 }
+
+// AnswerHandler is what a node implements to take the answers to its
+// queries delivered on AnswerID.
+type AnswerHandler interface {
+	// Deliver checks and keeps a, sent by peer from, or says why not (the
+	// text is sent back).
+	Deliver(ctx context.Context, from peer.ID, a Answer) error
+}
+
+// ServeAnswer takes one answer on rw (capped at MaxAnswerSize) and
+// acknowledges it.
+func ServeAnswer(ctx context.Context, rw io.ReadWriter, from peer.ID, h AnswerHandler) error {
+	c := NewConnSize(rw, MaxAnswerSize)
+	var a Answer
+	if err := c.Receive(&a); err != nil {
+		return fmt.Errorf("answer from %s: %w", from, err)
+	}
+	herr := h.Deliver(ctx, from, a)
+	var ack AnswerAck
+	if herr != nil {
+		ack.Error = herr.Error()
+	}
+	if err := c.Send(ack); err != nil {
+		return fmt.Errorf("answer from %s: %w", from, err)
+	}
+	if herr != nil {
+		return fmt.Errorf("answer from %s: %w: %w", from, ErrDenied, herr)
+	}
+	return nil
+}
+
+// SendAnswer sends a on rw and reads the acknowledgement; a refusal comes
+// back wrapping ErrRefused.
+func SendAnswer(rw io.ReadWriter, a Answer) error {
+	c := NewConnSize(rw, MaxAnswerSize)
+	if err := c.Send(a); err != nil {
+		return fmt.Errorf("send answer: %w", err)
+	}
+	var ack AnswerAck
+	if err := c.Receive(&ack); err != nil {
+		return fmt.Errorf("send answer: %w", err)
+	}
+	if ack.Error != "" {
+		return fmt.Errorf("send answer: %w: %s", ErrRefused, ack.Error)
+	}
+	return nil
+}

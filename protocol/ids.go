@@ -13,11 +13,14 @@ const (
 	// SyncID is the anti-entropy stream protocol: a member sends the hashes
 	// of the records it holds and receives the records it lacks.
 	SyncID libp2pprotocol.ID = "/kolo/sync/1.0.0"
+	// AnswerID is the stream protocol on which a member delivers its
+	// answer to a query (protocol.Answer) to the member that asked.
+	AnswerID libp2pprotocol.ID = "/kolo/answer/1.0.0"
 )
 
 // RecordsTopic is the GossipSub topic on which the members of network
 // publish signed records (Record): certificates, member revocations,
-// endorsements and their revocations.
+// endorsements and their revocations, and queries.
 func RecordsTopic(network string) string {
 	return "/kolo/" + network + "/records/1.0.0"
 }

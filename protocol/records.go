@@ -403,6 +403,7 @@ type Record struct {
 	MemberRevocation *MemberRevocation `json:"member_revocation,omitempty"`
 	Endorsement      *Endorsement      `json:"endorsement,omitempty"`
 	Revocation       *Revocation       `json:"revocation,omitempty"`
+	Query            *Query            `json:"query,omitempty"`
 }
 
 // Record kinds, as Kind returns them.
@@ -411,6 +412,7 @@ const (
 	KindMemberRevocation = "member revocation"
 	KindEndorsement      = "endorsement"
 	KindRevocation       = "revocation"
+	KindQuery            = "query"
 )
 
 // Kind names the record's set field, or "" if not exactly one is set.
@@ -427,6 +429,9 @@ func (r Record) Kind() string {
 	}
 	if r.Revocation != nil {
 		kind, n = KindRevocation, n+1
+	}
+	if r.Query != nil {
+		kind, n = KindQuery, n+1
 	}
 	if n != 1 {
 		return ""
@@ -445,8 +450,10 @@ func (r Record) SigningBytes() ([]byte, error) {
 		return r.Endorsement.SigningBytes()
 	case KindRevocation:
 		return r.Revocation.SigningBytes()
+	case KindQuery:
+		return r.Query.SigningBytes()
 	}
-	return nil, fmt.Errorf("record: exactly one of certificate, member_revocation, endorsement, revocation must be set")
+	return nil, fmt.Errorf("record: exactly one of certificate, member_revocation, endorsement, revocation, query must be set")
 }
 
 // Hash is the record's identity: SHA-256 of its canonical string.
@@ -463,6 +470,8 @@ func (r Record) Network() string {
 		return r.Endorsement.Network
 	case KindRevocation:
 		return r.Revocation.Network
+	case KindQuery:
+		return r.Query.Network
 	}
 	return ""
 }
