@@ -63,15 +63,23 @@ func plugins(t testing.TB) *host.Host {
 
 // testNode is one node's encrypted store with its records.
 type testNode struct {
+	dir  string
+	key  []byte
 	st   *store.Store
 	book *records.Book
 }
 
 func newNode(t testing.TB) *testNode {
 	t.Helper()
-	key := make([]byte, store.KeySize)
-	rand.Read(key)
-	st, err := store.Open(store.Options{Dir: filepath.Join(t.TempDir(), "store"), Key: key})
+	n := &testNode{dir: filepath.Join(t.TempDir(), "store"), key: make([]byte, store.KeySize)}
+	rand.Read(n.key)
+	n.open(t)
+	return n
+}
+
+func (n *testNode) open(t testing.TB) {
+	t.Helper()
+	st, err := store.Open(store.Options{Dir: n.dir, Key: n.key})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +88,16 @@ func newNode(t testing.TB) *testNode {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &testNode{st: st, book: b}
+	n.st, n.book = st, b
+}
+
+// reopen closes the store and opens it again, as after a restart.
+func (n *testNode) reopen(t testing.TB) {
+	t.Helper()
+	if err := n.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	n.open(t)
 }
 
 // golden reads a built-in form's golden answers.
