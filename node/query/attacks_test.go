@@ -66,9 +66,9 @@ func TestSubsetRuleAttack(t *testing.T) {
 		t.Fatalf("the whole: %s", jsonString(t, all))
 	}
 	for _, text := range []string{
-		"sum(sentence_months) judgment where child_victims = 0",               // leaves out the target alone
-		"sum(sentence_months) judgment where not (child_victims = 3)",         // the same, through not
-		"sum(sentence_months) judgment where child_victims = 3",               // selects the target alone
+		"sum(sentence_months) judgment where child_victims = 0",                 // leaves out the target alone
+		"sum(sentence_months) judgment where not (child_victims = 3)",           // the same, through not
+		"sum(sentence_months) judgment where child_victims = 3",                 // selects the target alone
 		"sum(sentence_months) judgment where victims = 4 and child_victims > 0", // idem
 		"count judgment where child_victims >= 1 or decision_date > 2020-12-31", // selects one
 	} {
