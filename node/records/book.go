@@ -86,6 +86,9 @@ func Open(ctx context.Context, st *store.Store, forms Forms, author string, opts
 	if err := b.recoverImports(ctx); err != nil {
 		return nil, err
 	}
+	if err := b.ensureIndicators(ctx); err != nil {
+		return nil, err
+	}
 	return b, nil
 }
 
@@ -183,6 +186,9 @@ func (b *Book) Add(ctx context.Context, ref string, a sdk.Answers) (Record, erro
 	}
 	err = b.st.Update(func(tx *store.Tx) error {
 		if err := tx.Put(spaceRecord, []byte(rec.ID), val); err != nil {
+			return err
+		}
+		if err := putIndicators(tx, rec); err != nil {
 			return err
 		}
 		return tx.Put(spaceIndex, indexKey(rec.Summary()), idx)
@@ -359,6 +365,16 @@ func (b *Book) replace(cur, next Record) error {
 			if err := tx.Delete(spaceIndex, ok); err != nil {
 				return err
 			}
+			if err := tx.Delete(spaceIndicators, ok); err != nil {
+				return err
+			}
+		}
+		if next.Deleted {
+			if err := tx.Delete(spaceIndicators, indexKey(next.Summary())); err != nil {
+				return err
+			}
+		} else if err := putIndicators(tx, next); err != nil {
+			return err
 		}
 		return tx.Put(spaceIndex, indexKey(next.Summary()), idx)
 	})

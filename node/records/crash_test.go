@@ -58,12 +58,10 @@ func crashChild(dir string) {
 	recs := make([]staged, crashRows)
 	for i := range recs {
 		a := sdk.Answers{"court": "Viši sud u Beogradu", "decision_date": "2024-05-20", "notes": fmt.Sprint("row ", i)}
-		rec := b.newRecord(crashForm, a, sdk.Common{"decision_date": "2024-05-20"}, b.stamp(), "")
-		val, idx, err := encode(rec)
+		recs[i], err = stage(b.newRecord(crashForm, a, sdk.Common{"decision_date": "2024-05-20"}, b.stamp(), ""))
 		if err != nil {
 			fail(err)
 		}
-		recs[i] = staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx}
 	}
 	imp := newID()
 	if err := b.putImportState(imp, importState{State: statePending, Form: crashForm.Ref(), Records: len(recs)}); err != nil {

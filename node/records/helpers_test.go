@@ -129,7 +129,7 @@ func (tb *testBook) reopen(t testing.TB) {
 }
 
 // allSpaces are every key space a Book writes.
-var allSpaces = []store.Space{spaceRecord, spaceHistory, spaceIndex, spaceImport, spaceImportItem}
+var allSpaces = []store.Space{spaceRecord, spaceHistory, spaceIndex, spaceImport, spaceImportItem, spaceIndicators}
 
 // entries counts the entries of every space of the Book's store.
 func (tb *testBook) entries(t testing.TB) map[store.Space]int {

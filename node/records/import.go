@@ -86,6 +86,20 @@ type staged struct {
 	id       string
 	key, val []byte // index key and record value
 	idx      []byte // index value
+	ind      []byte // indicator value, without its import ID
+}
+
+// stage encodes a checked record for writeStaged.
+func stage(rec Record) (staged, error) {
+	val, idx, err := encode(rec)
+	if err != nil {
+		return staged{}, err
+	}
+	ind, err := encodeIndicators(rec)
+	if err != nil {
+		return staged{}, err
+	}
+	return staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx, ind: ind}, nil
 }
 
 // Import reads a file of records, all on one form version, checks every
@@ -231,13 +245,12 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 			if cm == nil {
 				cm = sdk.Common{}
 			}
-			rec := b.newRecord(fi, ch.answers[i], cm, now, "")
-			val, idx, err := encode(rec)
+			s, err := stage(b.newRecord(fi, ch.answers[i], cm, now, ""))
 			if err != nil {
 				encErr = err
 				continue
 			}
-			recs = append(recs, staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx})
+			recs = append(recs, s)
 		}
 		bad(errs)
 		progress(Progress{Stage: "check", Bytes: ch.bytes})
@@ -353,6 +366,13 @@ func (b *Book) writeStaged(ctx context.Context, imp string, recs []staged, progr
 			if err := bt.Put(spaceIndex, s.key, idx); err != nil {
 				return err
 			}
+			ind, err := withImportIndicators(s.ind, imp)
+			if err != nil {
+				return fmt.Errorf("record %s: %w", s.id, err)
+			}
+			if err := bt.Put(spaceIndicators, s.key, ind); err != nil {
+				return err
+			}
 			recs[i] = staged{} // the batch holds its own copy: let this one go
 		}
 		progress(Progress{Stage: "write", Records: len(recs), Total: len(recs)})
@@ -435,6 +455,9 @@ func (b *Book) removeImport(ctx context.Context, imp string) error {
 				return err
 			}
 			if err := bt.Delete(spaceIndex, it.key); err != nil {
+				return err
+			}
+			if err := bt.Delete(spaceIndicators, it.key); err != nil {
 				return err
 			}
 		}
