@@ -1,6 +1,7 @@
 package config
 
 import (
+	"math"
 	"errors"
 	"fmt"
 	"io"
@@ -43,7 +44,7 @@ func (e *Error) Error() string {
 // key is one configuration key: how to read it into a Config.
 type key struct {
 	name string
-	kind string // "string", "strings", "int", "bool", "duration"
+	kind string // "string", "strings", "int", "number", "bool", "duration"
 	ptr  func(*Config) any
 }
 
@@ -65,6 +66,20 @@ var keys = []key{
 	{"store.memtable_mb", "int", func(c *Config) any { return &c.Store.MemTableMB }},
 	{"plugins.dir", "string", func(c *Config) any { return &c.Plugins.Dir }},
 	{"plugins.call_timeout", "duration", func(c *Config) any { return &c.Plugins.CallTimeout }},
+	{"query.allow_roles", "strings", func(c *Config) any { return &c.Query.AllowRoles }},
+	{"query.allow_requesters", "strings", func(c *Config) any { return &c.Query.AllowRequesters }},
+	{"query.allow_kinds", "strings", func(c *Config) any { return &c.Query.AllowKinds }},
+	{"query.max_per_day", "int", func(c *Config) any { return &c.Query.MaxPerDay }},
+	{"query.nfilter_tab", "int", func(c *Config) any { return &c.Query.NFilterTab }},
+	{"query.nfilter_subset", "int", func(c *Config) any { return &c.Query.NFilterSubset }},
+	{"query.noise.mode", "string", func(c *Config) any { return &c.Query.Noise.Mode }},
+	{"query.noise.epsilon", "number", func(c *Config) any { return &c.Query.Noise.Epsilon }},
+	{"query.noise.max_epsilon", "number", func(c *Config) any { return &c.Query.Noise.MaxEpsilon }},
+	{"query.noise.budget", "number", func(c *Config) any { return &c.Query.Noise.Budget }},
+	{"query.noise.period", "string", func(c *Config) any { return &c.Query.Noise.Period }},
+	{"query.max_bytes", "int", func(c *Config) any { return &c.Query.MaxBytes }},
+	{"query.max_groups", "int", func(c *Config) any { return &c.Query.MaxGroups }},
+	{"query.max_nesting", "int", func(c *Config) any { return &c.Query.MaxNesting }},
 }
 
 // Keys returns the names of all configuration keys.
@@ -308,6 +323,8 @@ func deref(p any) any {
 		return *p
 	case *time.Duration:
 		return *p
+	case *float64:
+		return *p
 	}
 	panic(fmt.Sprintf("config: unhandled type %T", p))
 }
@@ -361,6 +378,18 @@ func assign(k key, raw any, dst any) error {
 			return fmt.Errorf("must be true or false, got %q", fmt.Sprint(raw))
 		}
 		*d = b
+	case *float64:
+		var f float64
+		var err error
+		if s, ok := raw.(string); ok {
+			f, err = strconv.ParseFloat(strings.TrimSpace(s), 64)
+		} else {
+			f, err = cast.ToFloat64E(raw)
+		}
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("must be a number such as 0.5 or 10, got %q", fmt.Sprint(raw))
+		}
+		*d = f
 	case *time.Duration:
 		t, err := cast.ToDurationE(raw)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kolo-net/kolo/node/api"
 	"github.com/kolo-net/kolo/node/declaration"
+	"github.com/kolo-net/kolo/node/federation"
 	"github.com/kolo-net/kolo/node/gossip"
 	"github.com/kolo-net/kolo/node/membership"
 	"github.com/kolo-net/kolo/node/store"
@@ -40,6 +41,9 @@ type networkPart struct {
 	peers       *peerBook
 	topic       *topicWatcher
 	netMu       sync.Mutex // guards gossip while startNetwork sets it
+	// fed asks and answers federated queries; audit is their log.
+	fed   *federation.Federation
+	audit federation.Auditor
 }
 
 // spaceKV is one key space of the store, as membership and declaration
@@ -89,17 +93,23 @@ func (n *Node) startNetwork(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.topic = newTopicWatcher(runCtx, n.reg, func() *gossip.Gossip { n.netMu.Lock(); defer n.netMu.Unlock(); return n.gossip },
 		n.log.With("component", "gossip"))
+	if err := n.startFederation(runCtx); err != nil {
+		cancel()
+		return err
+	}
 	ps, err := pubsub.NewGossipSub(runCtx, n.host, append(gossip.PubSubOptions(n.reg), pubsub.WithRawTracer(n.topic))...)
 	if err != nil {
 		cancel()
+		n.fed.Close()
 		return fmt.Errorf("start GossipSub: %w", err)
 	}
 	g, err := gossip.New(runCtx, gossip.Config{
-		Host: n.host, PubSub: ps, Registry: n.reg, Ledger: n.ledger,
+		Host: n.host, PubSub: ps, Registry: n.reg, Ledger: n.ledger, Queries: n.fed,
 		Logger: n.log.With("component", "gossip"),
 	})
 	if err != nil {
 		cancel()
+		n.fed.Close()
 		return err
 	}
 	n.netMu.Lock()
@@ -120,6 +130,9 @@ func (n *Node) closeNetwork() error {
 	var err error
 	if n.gossip != nil {
 		err = n.gossip.Close()
+	}
+	if n.fed != nil {
+		err = errors.Join(err, n.fed.Close())
 	}
 	if n.stopNetwork != nil {
 		n.stopNetwork()

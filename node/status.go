@@ -55,4 +55,5 @@ func (n *Node) routes() {
 	n.api.HandleJSON("GET /v1/status", func(*http.Request) (any, error) { return n.Status(), nil })
 	n.formsRoutes()
 	n.networkRoutes()
+	n.queryRoutes()
 }

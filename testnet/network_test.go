@@ -88,9 +88,20 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 // now (time.Now if nil), and stops them when the test ends.
 func startNet(ctx context.Context, t *testing.T, n int, logs *logBuffer, now func() time.Time) *Net {
 	t.Helper()
+	return startNetOpts(ctx, t, n, logs, node.Options{BuiltInForms: []string{}, Now: now})
+}
+
+// startNetForms is startNet with the built-in forms, served by the test
+// binary (TestMain), for nodes that hold records.
+func startNetForms(ctx context.Context, t *testing.T, n int, logs *logBuffer) *Net {
+	t.Helper()
+	return startNetOpts(ctx, t, n, logs, node.Options{})
+}
+
+func startNetOpts(ctx context.Context, t *testing.T, n int, logs *logBuffer, opts node.Options) *Net {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	net, err := Start(ctx, Options{N: n, Dir: t.TempDir(), Logger: log,
-		Node: node.Options{BuiltInForms: []string{}, Now: now}})
+	net, err := Start(ctx, Options{N: n, Dir: t.TempDir(), Logger: log, Node: opts})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -310,14 +308,21 @@ func (f *Federation) Wait(ctx context.Context, id string) (Status, error) {
 	}
 }
 
-// Evidence writes, for every answer to query id, exactly the bytes
+// EvidenceFile is one file of a query's evidence.
+type EvidenceFile struct {
+	Name string `json:"name"`
+	Data []byte `json:"data"`
+}
+
+// EvidenceFiles returns, for every answer to query id, exactly the bytes
 // received, so a third party can check each figure without kolo
 // (docs/query.md): NODE.age (the sealed figures, an age file),
 // NODE.signed (the canonical string the answerer signed), NODE.sig (its
-// Ed25519 signature, 64 bytes), NODE.pub.pem (the answerer's public key,
-// from its peer ID), and query.json (the signed query). It returns the
-// files written.
-func (f *Federation) Evidence(ctx context.Context, id, dir string) ([]string, error) {
+// Ed25519 signature, 64 bytes) and NODE.pub.pem (the answerer's public
+// key, from its peer ID); and query.json with query.signed (the signed
+// query and the string its requester signed). `kolo query --evidence DIR`
+// writes them.
+func (f *Federation) EvidenceFiles(ctx context.Context, id string) ([]EvidenceFile, error) {
 	a, err := f.find(ctx, id)
 	if err != nil {
 		return nil, err
@@ -326,29 +331,15 @@ func (f *Federation) Evidence(ctx context.Context, id, dir string) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("evidence: %w", err)
-	}
-	var files []string
-	write := func(name string, data []byte) error {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return fmt.Errorf("evidence: %w", err)
-		}
-		files = append(files, p)
-		return nil
-	}
 	qj, err := protocol.Encode(a.Query)
 	if err != nil {
 		return nil, err
 	}
-	if err := write("query.json", append(qj, '\n')); err != nil {
+	qs, err := a.Query.SigningBytes()
+	if err != nil {
 		return nil, err
 	}
-	qs, _ := a.Query.SigningBytes()
-	if err := write("query.signed", qs); err != nil {
-		return nil, err
-	}
+	files := []EvidenceFile{{"query.json", append(qj, '\n')}, {"query.signed", qs}}
 	for p, r := range got {
 		signed, err := r.Envelope.SigningBytes()
 		if err != nil {
@@ -359,15 +350,12 @@ func (f *Federation) Evidence(ctx context.Context, id, dir string) ([]string, er
 			return nil, err
 		}
 		base := p.String()
-		for _, x := range []struct {
-			ext  string
-			data []byte
-		}{{".age", r.Envelope.Sealed}, {".signed", signed}, {".sig", r.Envelope.Signature}, {".pub.pem", pem}} {
-			if err := write(base+x.ext, x.data); err != nil {
-				return nil, err
-			}
-		}
+		files = append(files,
+			EvidenceFile{base + ".age", r.Envelope.Sealed},
+			EvidenceFile{base + ".signed", signed},
+			EvidenceFile{base + ".sig", r.Envelope.Signature},
+			EvidenceFile{base + ".pub.pem", pem})
 	}
-	slices.Sort(files)
+	slices.SortFunc(files, func(a, b EvidenceFile) int { return strings.Compare(a.Name, b.Name) })
 	return files, nil
 }

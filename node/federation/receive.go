@@ -94,7 +94,7 @@ func (f *Federation) receive(ctx context.Context, from peer.ID, a protocol.Answe
 	if _, err := f.cfg.Store.Get(spaceReceived, key); err == nil {
 		return nil // the same answerer again: the first answer stands
 	}
-	opened, err := f.open(a)
+	opened, err := f.unseal(a)
 	if err != nil {
 		return err
 	}
@@ -127,8 +127,8 @@ func (f *Federation) receive(ctx context.Context, from peer.ID, a protocol.Answe
 	return nil
 }
 
-// open decrypts an answer's sealed figures with this node's identity.
-func (f *Federation) open(a protocol.Answer) (Sealed, error) {
+// unseal decrypts an answer's sealed figures with this node's identity.
+func (f *Federation) unseal(a protocol.Answer) (Sealed, error) {
 	r, err := age.Decrypt(bytes.NewReader(a.Sealed), f.cfg.Identity)
 	if err != nil {
 		return Sealed{}, fmt.Errorf("open the sealed answer: %w", err)

@@ -42,12 +42,22 @@ const (
 	DefaultJoinGrace = 15 * time.Second
 )
 
+// Queries keeps the open federated queries, which travel like the
+// network's other records (node/federation).
+type Queries interface {
+	Accept(ctx context.Context, q protocol.Query) (bool, error)
+	Hashes() []protocol.Hash
+	Records(have map[protocol.Hash]struct{}) []protocol.Record
+}
+
 // Config is what a Gossip needs.
 type Config struct {
 	Host     host.Host
 	PubSub   *pubsub.PubSub // GossipSub, created with PubSubOptions(Registry)
 	Registry *membership.Registry
 	Ledger   *declaration.Ledger
+	// Queries, if set, takes the query records (nil: refused).
+	Queries Queries
 	Logger   *slog.Logger
 	// StreamTimeout bounds one join or sync exchange (DefaultStreamTimeout if 0).
 	StreamTimeout time.Duration
@@ -66,6 +76,7 @@ type Gossip struct {
 	ps      *pubsub.PubSub
 	reg     *membership.Registry
 	ledger  *declaration.Ledger
+	queries Queries
 	log     *slog.Logger
 	timeout time.Duration
 
@@ -92,7 +103,7 @@ func New(ctx context.Context, cfg Config) (*Gossip, error) {
 		return nil, errors.New("gossip: Host, PubSub, Registry and Ledger are required")
 	}
 	g := &Gossip{
-		host: cfg.Host, ps: cfg.PubSub, reg: cfg.Registry, ledger: cfg.Ledger, log: cfg.Logger,
+		host: cfg.Host, ps: cfg.PubSub, reg: cfg.Registry, ledger: cfg.Ledger, queries: cfg.Queries, log: cfg.Logger,
 		timeout: cfg.StreamTimeout, syncing: map[peer.ID]bool{}, joining: map[peer.ID]int{},
 		grace: cfg.JoinGrace,
 	}
@@ -242,6 +253,16 @@ func (g *Gossip) drain(sub *pubsub.Subscription) {
 	}
 }
 
+// hashes returns the hashes of every record this node holds that a peer
+// may lack.
+func (g *Gossip) hashes() []protocol.Hash {
+	hs := append(g.reg.Hashes(), g.ledger.Hashes()...)
+	if g.queries != nil {
+		hs = append(hs, g.queries.Hashes()...)
+	}
+	return hs
+}
+
 // TopicPeersHas reports whether p is among TopicPeers.
 func (g *Gossip) TopicPeersHas(p peer.ID) bool { return slices.Contains(g.TopicPeers(), p) }
 
@@ -306,8 +327,13 @@ func (g *Gossip) Accept(ctx context.Context, rec protocol.Record) (bool, error) 
 		return g.ledger.Add(ctx, *rec.Endorsement)
 	case protocol.KindRevocation:
 		return g.ledger.Revoke(ctx, *rec.Revocation)
+	case protocol.KindQuery:
+		if g.queries == nil {
+			return false, errors.New("query: this node takes no queries")
+		}
+		return g.queries.Accept(ctx, *rec.Query)
 	}
-	return false, errors.New("record: exactly one of certificate, member_revocation, endorsement, revocation must be set")
+	return false, errors.New("record: exactly one of certificate, member_revocation, endorsement, revocation, query must be set")
 }
 
 // validate is the records topic's validator. It verifies and stores each

@@ -50,11 +50,14 @@ func (a answerer) Missing(ctx context.Context, from peer.ID, networkID string, h
 	if !ok || n.ID != networkID {
 		return nil, fmt.Errorf("this node is not in network %s", networkID)
 	}
-	mine := append(a.g.reg.Hashes(), a.g.ledger.Hashes()...)
-	if len(have) > 0 && !holdsAll(mine, have) {
+	if len(have) > 0 && !holdsAll(a.g.hashes(), have) {
 		a.g.syncSoon(from)
 	}
-	return append(a.g.reg.Records(have), a.g.ledger.Records(have)...), nil
+	recs := append(a.g.reg.Records(have), a.g.ledger.Records(have)...)
+	if a.g.queries != nil {
+		recs = append(recs, a.g.queries.Records(have)...)
+	}
+	return recs, nil
 }
 
 // holdsAll reports whether mine includes every hash in have.
@@ -142,8 +145,7 @@ func (g *Gossip) Sync(ctx context.Context, p peer.ID) (int, error) {
 		deadline = d
 	}
 	s.SetDeadline(deadline)
-	have := append(g.reg.Hashes(), g.ledger.Hashes()...)
-	recs, err := protocol.PullRecords(ctx, s, n.ID, have)
+	recs, err := protocol.PullRecords(ctx, s, n.ID, g.hashes())
 	finish(s, err)
 	if err != nil {
 		return 0, fmt.Errorf("sync with %s: %w", p, err)
@@ -156,11 +158,13 @@ func (g *Gossip) Sync(ctx context.Context, p peer.ID) (int, error) {
 // then the Declaration's. Each signature is checked once. What fails is
 // logged, at most maxLoggedFailures lines per sync.
 func (g *Gossip) applyAll(ctx context.Context, from peer.ID, recs []protocol.Record) int {
-	var members, decl []protocol.Record
+	var members, decl, queries []protocol.Record
 	for _, rec := range recs {
 		switch rec.Kind() {
 		case protocol.KindCertificate, protocol.KindMemberRevocation:
 			members = append(members, rec)
+		case protocol.KindQuery:
+			queries = append(queries, rec)
 		default:
 			decl = append(decl, rec)
 		}
@@ -171,6 +175,14 @@ func (g *Gossip) applyAll(ctx context.Context, from peer.ID, recs []protocol.Rec
 	}
 	n, more := g.ledger.Apply(ctx, decl)
 	fails = append(fails, more...)
+	for _, rec := range queries { // after the certificates their requesters need
+		ok, err := g.Accept(ctx, rec)
+		if err != nil {
+			fails = append(fails, membership.Failure{Record: rec, Err: err})
+		} else if ok {
+			n++
+		}
+	}
 	for i, f := range fails {
 		if i == maxLoggedFailures {
 			g.log.Warn("gossip: more records from sync rejected", "from", from, "count", len(fails)-i)
