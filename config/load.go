@@ -1,11 +1,11 @@
 package config
 
 import (
-	"math"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"

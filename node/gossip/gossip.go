@@ -58,7 +58,7 @@ type Config struct {
 	Ledger   *declaration.Ledger
 	// Queries, if set, takes the query records (nil: refused).
 	Queries Queries
-	Logger   *slog.Logger
+	Logger  *slog.Logger
 	// StreamTimeout bounds one join or sync exchange (DefaultStreamTimeout if 0).
 	StreamTimeout time.Duration
 	// SyncInterval is how often the node syncs with one random connected
