@@ -103,6 +103,18 @@ func buildVectors(t *testing.T) []vector {
 	add("member revocation", s1, id1, Record{MemberRevocation: &mrev}, sb(mrev.SigningBytes()), mrev.Signature)
 	add("network", s1, id1, net, sb(net.SigningBytes()), net.Signature)
 
+	q := Query{Network: vecNetwork, ID: "kolovectorsqueryid23456abc", Requester: id2,
+		Text: "count judgment by country, year where verdict = convicted", Epsilon: "0.5",
+		Issued: "2026-05-04T10:00:00Z", Expires: "2026-05-05T10:00:00Z"}
+	must(t, q.Sign(k2))
+	add("query", s2, id2, Record{Query: &q}, sb(q.SigningBytes()), q.Signature)
+	qh, err := q.Hash()
+	must(t, err)
+	ans := Answer{Network: vecNetwork, Query: qh.String(), Answerer: id1, Requester: id2, Answered: "2026-05-04T10:00:02Z",
+		Sealed: []byte("age-encryption.org/v1\n(the sealed figures, opaque here)\n")}
+	must(t, ans.Sign(k1))
+	add("answer", s1, id1, ans, sb(ans.SigningBytes()), ans.Signature)
+
 	// The join proof is signed by the invite key (seed 0x03), not a peer key.
 	tok := InviteToken{Network: vecNetwork, Inviter: id1, Addrs: []string{"/ip4/192.0.2.1/tcp/4001"},
 		Secret: bytes.Repeat([]byte{0x03}, 32), Expires: "2026-02-08T12:00:00Z"}
@@ -190,6 +202,12 @@ func TestVectorsDecodeAndVerify(t *testing.T) {
 			signed, err = r.SigningBytes()
 			must(t, err)
 			must(t, r.VerifyProof())
+		case "answer":
+			var a Answer
+			must(t, Decode(v.Record, MaxAnswerSize, &a))
+			signed, err = a.SigningBytes()
+			must(t, err)
+			must(t, a.Verify())
 		default:
 			var r Record
 			must(t, Decode(v.Record, MaxMessageSize, &r))
@@ -204,6 +222,8 @@ func TestVectorsDecodeAndVerify(t *testing.T) {
 				must(t, r.Revocation.Verify())
 			case KindMemberRevocation:
 				must(t, r.MemberRevocation.Verify())
+			case KindQuery:
+				must(t, r.Query.Verify())
 			}
 		}
 		if string(signed) != v.Signed {

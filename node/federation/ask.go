@@ -251,6 +251,9 @@ func (f *Federation) status(ctx context.Context, a asked) (Status, error) {
 		parts = append(parts, part)
 	}
 	st.Combined = query.Combine(parsed, parts)
+	slices.SortFunc(st.Nodes, func(a, b NodeReport) int {
+		return strings.Compare(a.Country+"\x00"+a.Org+"\x00"+a.Peer.String(), b.Country+"\x00"+b.Org+"\x00"+b.Peer.String())
+	})
 	return st, nil
 }
 
