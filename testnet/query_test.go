@@ -2,11 +2,17 @@ package testnet
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/kolo-net/kolo/node/federation"
+	"github.com/kolo-net/kolo/node/keys"
 	"github.com/kolo-net/kolo/node/records"
 )
 
@@ -224,5 +230,70 @@ func TestFederatedOfflineMember(t *testing.T) {
 	}
 	if len(st.Combined.Cells) != 4 {
 		t.Fatalf("after the restart: %d cells, want one per country", len(st.Combined.Cells))
+	}
+}
+
+// TestEvidenceCheckedWithoutKolo: the evidence of a query (what
+// `kolo query --evidence DIR` writes) is checked with Debian's age command
+// and the requester's identity file, and with OpenSSL, as docs/query.md
+// tells a third party to.
+func TestEvidenceCheckedWithoutKolo(t *testing.T) {
+	t.Parallel()
+	for _, tool := range []string{"age", "openssl", "sha256sum"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is needed (Debian: apt-get install age openssl coreutils; .ci/run installs them): %v", tool, err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	logs := &logBuffer{}
+	net := startSeeded(ctx, t, 4, 20, logs)
+	st := ask(ctx, t, net, 1, "count judgment by country")
+	files, err := net.Node(1).Federation().EvidenceFiles(ctx, st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.Name), f.Data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	identity := filepath.Join(net.HomeOf(1), keys.AgeFile)
+	checked := 0
+	for _, nd := range st.Nodes {
+		base := filepath.Join(dir, nd.Peer.String())
+		out, err := exec.Command("age", "-d", "-i", identity, base+".age").Output()
+		if err != nil {
+			t.Fatalf("age -d %s: %v", base+".age", err)
+		}
+		var sealed federation.Sealed
+		if err := json.Unmarshal(out, &sealed); err != nil || sealed.Answerer != nd.Peer || sealed.ID != st.ID || sealed.Answer == nil {
+			t.Fatalf("age opened %s to %.200s (%v)", base+".age", out, err)
+		}
+		res, err := exec.Command("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", base+".pub.pem", "-rawin",
+			"-in", base+".signed", "-sigfile", base+".sig").CombinedOutput()
+		if err != nil || !strings.Contains(string(res), "Signature Verified Successfully") {
+			t.Fatalf("openssl on %s: %v: %s", base, err, res)
+		}
+		sum, err := exec.Command("sha256sum", base+".age").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, _ := os.ReadFile(base + ".signed")
+		if !strings.Contains(string(signed), "sealed:"+strings.Fields(string(sum))[0]+"\n") {
+			t.Fatalf("%s.signed does not name the SHA-256 of %s.age", base, base)
+		}
+		// A changed byte in the signed text fails OpenSSL.
+		bad := filepath.Join(dir, "bad.signed")
+		os.WriteFile(bad, []byte(strings.Replace(string(signed), "answer", "Answer", 1)), 0o600)
+		if res, err := exec.Command("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", base+".pub.pem", "-rawin",
+			"-in", bad, "-sigfile", base+".sig").CombinedOutput(); err == nil {
+			t.Fatalf("openssl verified a changed text: %s", res)
+		}
+		checked++
+	}
+	if checked != 4 {
+		t.Fatalf("checked %d answers, want 4", checked)
 	}
 }
