@@ -20,6 +20,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/connmgr"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
 )
 
 // StoreDir is the store's directory inside the home.
@@ -42,6 +43,18 @@ type Options struct {
 	// invites, endorsements); nil means time.Now. Tests move it to let an
 	// invite expire.
 	Now func() time.Time
+	// WireTap, for tests only, makes the node's connections readable by a
+	// test that sits between nodes (the canary test): nil in production,
+	// and no configuration key sets it.
+	WireTap *WireTap
+}
+
+// WireTap lets a test read every byte nodes exchange: the host speaks
+// plaintext (libp2p.NoSecurity instead of Noise and TLS), over TCP only,
+// and announces what Announce returns instead of the addresses it listens
+// on, so that other nodes dial the test's recording proxy.
+type WireTap struct {
+	Announce func(listen []ma.Multiaddr) []ma.Multiaddr
 }
 
 // Node is a running kolo node.
@@ -102,7 +115,7 @@ func New(ctx context.Context, cfg config.Config, ks *keys.Set, opts Options) (*N
 	if gater == nil {
 		gater = opts.Gater
 	}
-	h, err := newHost(cfg, ks.P2P, gater, log)
+	h, err := newHost(cfg, ks.P2P, gater, opts.WireTap, log)
 	if err != nil {
 		st.Close()
 		return nil, err

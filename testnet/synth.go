@@ -163,3 +163,45 @@ func orderDates(fi sdk.FormInfo, a sdk.Answers, rng *rand.Rand, now time.Time) {
 		a[id] = day.Format(sdk.DateLayout)
 	}
 }
+
+// SeedCanaries enters n synthetic records on node's own country's forms,
+// as SeedNode does, with canary written into every personal or free-text
+// answer that holds text (suffixed with the field's id, so a leak says
+// which field leaked). It returns the records entered and the canaries
+// they hold.
+func SeedCanaries(ctx context.Context, nd *node.Node, n int, seed uint64, canary string) (recs, canaries int, err error) {
+	book, plugins := nd.Records(), nd.Plugins()
+	if book == nil || plugins == nil {
+		return 0, 0, fmt.Errorf("testnet: node %s has no records service", nd.PeerID())
+	}
+	cc := strings.ToLower(nd.Config().Node.Country)
+	rng := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
+	now := time.Now()
+	for i := range n {
+		k := sdk.Kinds[i%len(sdk.Kinds)]
+		fi, ok := plugins.Latest(cc + "." + string(k))
+		if !ok {
+			continue
+		}
+		a := Synthesize(fi, rng, now)
+		for _, f := range fi.Fields {
+			if f.Private() && (f.Type == sdk.TypeString || f.Type == sdk.TypeText) && len(f.Options) == 0 {
+				a[f.ID] = canary + "-" + f.ID
+			}
+		}
+		a, err := mend(ctx, plugins, fi, a, rng, now)
+		if err != nil {
+			return recs, canaries, err
+		}
+		for _, v := range a {
+			if s, ok := v.(string); ok && strings.HasPrefix(s, canary) {
+				canaries++
+			}
+		}
+		if _, err := book.Add(ctx, fi.Ref(), a); err != nil {
+			return recs, canaries, fmt.Errorf("testnet: seed %s: %w", fi.Ref(), err)
+		}
+		recs++
+	}
+	return recs, canaries, nil
+}
