@@ -175,7 +175,7 @@ func compileExpr(k sdk.Kind, e Expr, opts Options, lim Limits, depth int, n *int
 	switch e := e.(type) {
 	case *And, *Or, *Not:
 		if depth >= lim.MaxNesting {
-			return nil, errorAt(e.pos(), "the where nests and, or and not more than %d levels deep", lim.MaxNesting)
+			return nil, errorAt(e.pos(), "the where nests more than %d levels deep (and, or, not)", lim.MaxNesting)
 		}
 	}
 	switch e := e.(type) {

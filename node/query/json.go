@@ -136,7 +136,7 @@ func (e *exprJSON) expr(path string, lim Limits, depth int) (Expr, error) {
 		return nil, errorAt(jpath(path), `a condition is exactly one of {"and": [...]}, {"or": [...]}, {"not": {...}} or {"field", "op", "value" or "values"}`)
 	}
 	if depth > lim.MaxNesting {
-		return nil, errorAt(jpath(path), "the where nests and, or and not more than %d levels deep", lim.MaxNesting)
+		return nil, errorAt(jpath(path), "the where nests more than %d levels deep (and, or, not)", lim.MaxNesting)
 	}
 	terms := func(name string, list []*exprJSON) ([]Expr, error) {
 		out := make([]Expr, len(list))

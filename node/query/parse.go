@@ -332,7 +332,7 @@ func flatten[T Expr](terms []Expr, inner func(T) []Expr) []Expr {
 func (p *parser) enter(t token) error {
 	p.depth++
 	if p.depth > p.lim.MaxNesting {
-		return &Error{Offset: t.off, Msg: fmt.Sprintf("the where nests deeper than %d levels of not and parentheses", p.lim.MaxNesting)}
+		return &Error{Offset: t.off, Msg: fmt.Sprintf("the where nests more than %d levels deep (not and parentheses)", p.lim.MaxNesting)}
 	}
 	return nil
 }
