@@ -102,7 +102,7 @@ func TestImportStopsAfterMaxErrors(t *testing.T) {
 	if !errors.As(err, &ie) {
 		t.Fatalf("got %v, want an *ImportError", err)
 	}
-	if len(ie.Errors) != MaxImportErrors || ie.Errors[0].Error() != `row 2, sentence_months: must be 0..600, got "12 mj"` {
+	if len(ie.Errors) != MaxImportErrors || ie.Errors[0].Error() != `row 2, sentence_months: must be a whole number 0..600, written such as 12 or 1500, got "12 mj"` {
 		t.Fatalf("listed %d problems, the first %v", len(ie.Errors), ie.Errors[0])
 	}
 	if ie.Unchecked == 0 || ie.Rows+ie.Unchecked != n || ie.UncheckedFrom != ie.Rows+2 {

@@ -50,7 +50,8 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 	if err != nil {
 		return csvError(1, err)
 	}
-	cols, err := csvColumns(fi, header)
+	sf := newSheetForm(fi)
+	cols, err := csvColumns(sf, header)
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 			}
 			continue
 		}
-		a, errs, blank := csvRow(fi, cols, row, rec)
+		a, errs, blank := csvRow(sf, cols, row, rec)
 		if blank {
 			continue
 		}
@@ -85,15 +86,15 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 
 // csvColumns maps the header's columns to field ids: "" for a column
 // without a header (its cells must be empty), "-" for a metadata column.
-func csvColumns(fi sdk.FormInfo, header []string) ([]string, error) {
-	known := make(map[string]bool, len(fi.Fields))
-	for _, f := range fi.Fields {
-		known[f.ID] = true
-	}
+// A header is a field id, a template's "Label * [field_id]", or the
+// field's label in any of the form's languages.
+func csvColumns(sf *sheetForm, header []string) ([]string, error) {
+	fi := sf.fi
 	cols := make([]string, len(header))
 	seen := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
+		id, known := sf.column(h)
 		switch {
 		case !utf8.ValidString(h):
 			return nil, RowError{Row: 1, Field: "column " + columnName(i), Rule: notUTF8}
@@ -102,18 +103,18 @@ func csvColumns(fi sdk.FormInfo, header []string) ([]string, error) {
 		case isMetaColumn(h):
 			cols[i] = "-"
 			continue
-		case !known[h]:
+		case !known:
 			return nil, RowError{Row: 1, Field: clip(h, 64), Rule: fmt.Sprintf(
-				"is not a field of %s: the first row must hold the form's field ids (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
+				"is not a field of %s: the first row must hold the form's field ids or their labels (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
 		}
-		if j, dup := seen[h]; dup {
-			return nil, RowError{Row: 1, Field: h, Rule: fmt.Sprintf("is the header of columns %s and %s: a field may have one column only", columnName(j), columnName(i))}
+		if j, dup := seen[id]; dup {
+			return nil, RowError{Row: 1, Field: id, Rule: fmt.Sprintf("is the header of columns %s and %s: a field may have one column only", columnName(j), columnName(i))}
 		}
-		seen[h] = i
-		cols[i] = h
+		seen[id] = i
+		cols[i] = id
 	}
 	if len(seen) == 0 {
-		return nil, RowError{Row: 1, Rule: fmt.Sprintf("the first row names no field of %s: it must hold the form's field ids (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
+		return nil, RowError{Row: 1, Rule: fmt.Sprintf("the first row names no field of %s: it must hold the form's field ids or their labels (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
 	}
 	return cols, nil
 }
@@ -131,7 +132,8 @@ func isMetaColumn(h string) bool {
 // row with no value at all (spreadsheets export empty rows as ",,,,"). A
 // cell that does not parse is reported and left out of the answers, which
 // still go to the plugin, so that one run reports every problem of a row.
-func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answers, errs []RowError, blank bool) {
+func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers, errs []RowError, blank bool) {
+	fi := sf.fi
 	if blankRow(rec) {
 		return nil, nil, true
 	}
@@ -154,7 +156,12 @@ func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answer
 		case !utf8.ValidString(cell):
 			errs = append(errs, RowError{Row: row, Field: cols[i], Rule: notUTF8})
 		default:
-			cells[cols[i]] = cell
+			v, rule := sf.cell(sf.fields[cols[i]], cell)
+			if rule != "" {
+				errs = append(errs, RowError{Row: row, Field: cols[i], Rule: rule, Got: clip(strings.TrimSpace(cell), 64)})
+				continue
+			}
+			cells[cols[i]] = v
 		}
 	}
 	switch {

@@ -26,6 +26,7 @@ func parseJSONL(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 		}
 		return err
 	}
+	sf := newSheetForm(fi)
 	var buf []byte // reused from line to line: ParseAnswers copies what it keeps
 	for line := 1; ; line++ {
 		data, size, tooLong, err := readLine(br, buf[:0], MaxRecordBytes)
@@ -53,7 +54,7 @@ func parseJSONL(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 			} else if answers, perr := ParseAnswers(data); perr != nil {
 				errs = []RowError{{Row: line, Line: true, Rule: perr.Error()}}
 			} else {
-				a = answers
+				a = sf.answers(answers)
 			}
 			if aerr := c.add(line, size, a, errs); aerr != nil {
 				return aerr
