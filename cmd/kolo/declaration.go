@@ -69,7 +69,7 @@ every endorsement name. Other languages are translations of it.`,
 			if t.Language == declaration.Original {
 				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s (%s, the original), SHA-256 %s\n", t.Version, t.Language, t.Identity)
 			} else {
-				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s, %s translation of the English original with SHA-256 %s (what is signed)\n", t.Version, t.Language, t.Identity)
+				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s in %s: a translation, for information until the network adopts it; what is signed is the English original, SHA-256 %s\n", t.Version, t.Language, t.Identity)
 			}
 			_, err = io.WriteString(cmd.OutOrStdout(), t.Markdown)
 			return err
