@@ -61,7 +61,7 @@ func (t Text) IsTranslation() bool { return t.Language != Original }
 // Lookup returns the text of version in lang, a BCP 47 tag in any case
 // (sr-latn is sr-Latn).
 func Lookup(version, lang string) (Text, error) {
-	language := canonicalTag(lang)
+	language := CanonicalTag(lang)
 	read := func(lang string) (string, error) {
 		b, err := texts.ReadFile(path.Join("text", version, lang+".md"))
 		if err != nil {
@@ -82,9 +82,9 @@ func Lookup(version, lang string) (Text, error) {
 	return Text{Version: version, Language: language, Markdown: md, SHA256: sum(md), Identity: sum(orig)}, nil
 }
 
-// canonicalTag writes a BCP 47 tag as the file names do (sr-Latn, mk);
+// CanonicalTag writes a BCP 47 tag as the file names do (sr-Latn, mk);
 // a tag that does not parse is kept for the error message.
-func canonicalTag(lang string) string {
+func CanonicalTag(lang string) string {
 	tag, err := xlanguage.Parse(strings.TrimSpace(lang))
 	if err != nil {
 		return lang
