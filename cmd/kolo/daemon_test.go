@@ -352,3 +352,67 @@ func removeFile(name string) func(*testing.T, string) {
 		}
 	}
 }
+
+// TestP2PPortTaken: a second daemon told to listen on a port the first
+// one's libp2p host holds fails, as a taken API port does, with one line
+// naming the address; it does not say ready beside the first. TCP and
+// QUIC (UDP) alike.
+func TestP2PPortTaken(t *testing.T) {
+	t.Parallel()
+	first, _ := initNode(t, nil)
+	d := startDaemon(t, first, nil)
+	var tcp, quic string
+	for _, f := range strings.Fields(d.ready) {
+		if addrs, ok := strings.CutPrefix(f, "addrs="); ok {
+			for _, a := range strings.Split(addrs, ",") {
+				switch {
+				case strings.HasSuffix(a, "/quic-v1"):
+					quic = a
+				case strings.Contains(a, "/tcp/"):
+					tcp = a
+				}
+			}
+		}
+	}
+	if tcp == "" || quic == "" {
+		t.Fatalf("ready line %q lacks a TCP or a QUIC address", d.ready)
+	}
+	for _, addr := range []string{tcp, quic} {
+		second, _ := initNode(t, nil)
+		_, errOut, code := kolo(t, nil, "run", "--home", second, "--api-port", "0", "--listen", addr)
+		msg := strings.TrimSpace(errOut)
+		if code == 0 || !strings.Contains(msg, "network.listen "+addr) || !strings.Contains(msg, "address already in use") || strings.Contains(msg, "\n") {
+			t.Errorf("second daemon on %s: exit %d, stderr:\n%s\nwant one line naming network.listen %s and the port in use", addr, code, msg, addr)
+		}
+	}
+	if st, code := status(t, first); code != 0 || !st.Running {
+		t.Fatalf("first daemon no longer answers: exit %d %+v", code, st)
+	}
+	d.stop(t)
+}
+
+// TestFailedStartNotCounted: a start that fails (here on an API port that
+// another daemon holds, which is found after the store is open) is not
+// counted in status's starts.
+func TestFailedStartNotCounted(t *testing.T) {
+	t.Parallel()
+	first, _ := initNode(t, nil)
+	d := startDaemon(t, first, nil)
+	_, api, ok := strings.Cut(d.ready, " api=http://127.0.0.1:")
+	if !ok {
+		t.Fatalf("ready line %q has no API address", d.ready)
+	}
+	second, _ := initNode(t, nil)
+	for range 2 {
+		_, errOut, code := kolo(t, nil, "run", "--home", second, "--listen", "/ip4/127.0.0.1/tcp/0", "--api-port", api)
+		if code == 0 || !strings.Contains(errOut, "local API on 127.0.0.1:"+api) {
+			t.Fatalf("run on a taken API port: exit %d, %s", code, errOut)
+		}
+	}
+	d2 := startDaemon(t, second, nil)
+	if st, code := status(t, second); code != 0 || st.Starts != 1 {
+		t.Errorf("after two failed starts and one that worked: starts=%d (exit %d), want 1", st.Starts, code)
+	}
+	d2.stop(t)
+	d.stop(t)
+}
