@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -415,4 +416,53 @@ func TestFailedStartNotCounted(t *testing.T) {
 	}
 	d2.stop(t)
 	d.stop(t)
+}
+
+// TestStatusWithBadConfig: a mistake in kolo.yaml, made while the daemon
+// runs, does not turn status into a failure (health checks read its exit
+// status): status says the daemon runs, exit 0, and warns that the next
+// start will fail; once the daemon is stopped, exit 3 as always.
+func TestStatusWithBadConfig(t *testing.T) {
+	t.Parallel()
+	home, peerID := initNode(t, nil)
+	d := startDaemon(t, home, nil)
+	appendConfig("\nfrobnicate: 1\n")(t, home)
+	out, errOut, code := kolo(t, nil, "status", "--home", home)
+	if code != 0 || !strings.Contains(out, "state:         running") || !strings.Contains(errOut, "frobnicate") || !strings.Contains(errOut, "kolo run will refuse to start") {
+		t.Fatalf("status of a running daemon with a typo in kolo.yaml: exit %d\n%s\n%s", code, out, errOut)
+	}
+	d.stop(t)
+	st, code := status(t, home)
+	if code != exitNotRunning || st.Running || st.PeerID != peerID {
+		t.Fatalf("status of the stopped node: exit %d, %+v", code, st)
+	}
+}
+
+// TestStatusStoreSize: status shows the disk space the store takes, as du
+// counts it, running or not; not 0 (Badger's own figure after a start) nor
+// the length of its sparse, preallocated files.
+func TestStatusStoreSize(t *testing.T) {
+	t.Parallel()
+	home, _ := initNode(t, nil)
+	du := func() int64 {
+		out, err := exec.Command("du", "-sk", filepath.Join(home, "store")).Output()
+		if err != nil {
+			t.Fatalf("du: %v", err)
+		}
+		var kib int64
+		if _, err := fmt.Sscan(string(out), &kib); err != nil {
+			t.Fatalf("du printed %q: %v", out, err)
+		}
+		return kib << 10
+	}
+	d := startDaemon(t, home, nil)
+	st, _ := status(t, home)
+	if want := du(); st.StoreBytes <= 0 || st.StoreBytes > 2*want {
+		t.Errorf("running: store_bytes %d, du says %d", st.StoreBytes, want)
+	}
+	d.stop(t)
+	st, _ = status(t, home)
+	if want := du(); st.StoreBytes != want {
+		t.Errorf("stopped: store_bytes %d, du says %d", st.StoreBytes, want)
+	}
 }
