@@ -29,12 +29,12 @@ type pageWords struct {
 	Concentration string
 
 	ByCountry, Country, Organisations, EndorsedBy, Organisation, Date string
-	TheDeclaration, Original, Verification                          string
+	TheDeclaration, Original, Verification                            string
 	// VerifyBefore and VerifyAfter surround the network's name.
-	VerifyBefore, VerifyAfter string
-	Declaration, Network, NetworkFile                 string
-	Generated                                         string // Generated(time)
-	DateLayout                                        string // time layout of a date
+	VerifyBefore, VerifyAfter         string
+	Declaration, Network, NetworkFile string
+	Generated                         string // Generated(time)
+	DateLayout                        string // time layout of a date
 }
 
 // forms holds a sentence per plural category; Other is required, One and
