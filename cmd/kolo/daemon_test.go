@@ -251,6 +251,8 @@ func TestBadConfig(t *testing.T) {
 		{"bad port", replaceConfig("port: 4711", "port: 70000"), nil, []string{"api.port", "0..65535", "70000"}},
 		{"port not a number", replaceConfig("port: 4711", "port: eighty"), nil, []string{"api.port", "whole number", "eighty"}},
 		{"bad port from env", nil, []string{"KOLO_API_PORT=-5"}, []string{"api.port", "KOLO_API_PORT", "0..65535"}},
+		{"unknown variable", nil, []string{"KOLO_API_PROT=4801"}, []string{"KOLO_API_PROT", "no configuration key has this variable", "KOLO_API_PORT"}},
+		{"duration without unit", nil, []string{"KOLO_PLUGINS_CALL_TIMEOUT=10"}, []string{"plugins.call_timeout", "has no unit", "10s"}},
 		{"bad country", replaceConfig(`country: "RS"`, `country: "YU"`), nil, []string{"node.country", "YU", "ISO 3166"}},
 		{"missing key file", removeFile("store.key"), nil, []string{"store.key", "missing"}},
 	}
