@@ -24,6 +24,9 @@ import (
 // newHost builds the libp2p host from the network configuration: TCP and
 // QUIC, Noise and TLS, and the NAT traversal the configuration switches on.
 func newHost(cfg config.Config, priv crypto.PrivKey, gater connmgr.ConnectionGater, tap *WireTap, log *slog.Logger) (host.Host, error) {
+	if err := checkPortsFree(cfg.Network.Listen); err != nil {
+		return nil, err
+	}
 	// A CSO network has tens of members, not thousands: keep few
 	// connections so an office laptop is not burdened.
 	conns, err := cm.NewConnManager(32, 96, cm.WithGracePeriod(time.Minute))

@@ -149,11 +149,6 @@ func OpenStore(cfg config.Config, ks *keys.Set, log *slog.Logger) (*store.Store,
 // and daemon.json are written to the home; Close removes them.
 func (n *Node) Start(ctx context.Context) error {
 	n.started = time.Now()
-	hist, err := n.recordStart(n.started)
-	if err != nil {
-		return err
-	}
-	n.history = hist
 	token, err := api.NewToken()
 	if err != nil {
 		return err
@@ -176,6 +171,12 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := keys.WriteFile(filepath.Join(n.cfg.Home, api.DaemonFile), []byte(d)); err != nil {
 		return err
 	}
+	// Counted last: a start that failed is not a start.
+	hist, err := n.recordStart(n.started)
+	if err != nil {
+		return err
+	}
+	n.history = hist
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
 	n.wg.Add(2)

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -69,7 +72,7 @@ every endorsement name. Other languages are translations of it.`,
 			if t.Language == declaration.Original {
 				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s (%s, the original), SHA-256 %s\n", t.Version, t.Language, t.Identity)
 			} else {
-				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s, %s translation of the English original with SHA-256 %s (what is signed)\n", t.Version, t.Language, t.Identity)
+				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s in %s: a translation, for information until the network adopts it; what is signed is the English original, SHA-256 %s\n", t.Version, t.Language, t.Identity)
 			}
 			_, err = io.WriteString(cmd.OutOrStdout(), t.Markdown)
 			return err
@@ -229,33 +232,57 @@ func printDeclStatus(w io.Writer, st declaration.Status) error {
 }
 
 func newDeclExportCmd(g *globals) *cobra.Command {
-	var format, out string
+	var format, out, lang string
 	c := &cobra.Command{
-		Use:   "export --format json|html [-o FILE]",
+		Use:   "export --format json|html [--lang LANG] [-o FILE]",
 		Short: "Write the endorsements as evidence (json) or as a public web page (html)",
 		Long: `export writes everything needed to check the endorsements: with --format json
 the network file, every member certificate and revocation, every endorsement
 and revocation with the signer's public key, the signature and the exact signed
 text (kolo declaration verify checks it offline); with --format html a page a
-website can publish. It writes to standard output, or to FILE with -o (written
-whole or not at all).`,
+CSO can publish on its website, in --lang (` + strings.Join(declaration.PageLanguages(), ", ") + `): the
+Declaration, how many organisations endorse it and which, by country. A page
+in another language than English shows the translation, says that it is one,
+and carries the signed English text too. It writes to standard output, or to
+FILE with -o (written whole or not at all).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != node.ExportJSON && format != node.ExportHTML {
 				return fmt.Errorf("--format %q: use json or html", format)
 			}
+			if format == node.ExportJSON && lang != declaration.Original {
+				return errors.New("--lang is for --format html: the JSON export holds the signed English text")
+			}
+			if !slices.Contains(declaration.PageLanguages(), declaration.CanonicalTag(lang)) {
+				return fmt.Errorf("--lang %q: the page is written in %s", lang, strings.Join(declaration.PageLanguages(), ", "))
+			}
+			// The page is made here from the JSON export, so that it is
+			// written in the language asked for by this command.
 			var f node.ExportFile
-			if err := g.call(cmd.Context(), http.MethodGet, "/v1/declaration/export?"+url.Values{"format": {format}}.Encode(), nil, &f); err != nil {
+			if err := g.call(cmd.Context(), http.MethodGet, "/v1/declaration/export?"+url.Values{"format": {node.ExportJSON}}.Encode(), nil, &f); err != nil {
 				return err
+			}
+			content := []byte(f.Content)
+			if format == node.ExportHTML {
+				var exp declaration.Export
+				if err := protocol.Decode(content, declaration.MaxExportSize, &exp); err != nil {
+					return fmt.Errorf("the daemon's export: %w", err)
+				}
+				var page bytes.Buffer
+				if err := declaration.WritePage(&page, exp, lang); err != nil {
+					return err
+				}
+				content = page.Bytes()
 			}
 			if out == "" || out == "-" {
-				_, err := io.WriteString(cmd.OutOrStdout(), f.Content)
+				_, err := cmd.OutOrStdout().Write(content)
 				return err
 			}
-			return writeFileAtomic(out, []byte(f.Content))
+			return writeFileAtomic(out, content)
 		},
 	}
 	c.Flags().StringVar(&format, "format", "", "json (evidence, for kolo declaration verify) or html (a public page)")
+	c.Flags().StringVar(&lang, "lang", declaration.Original, "language of the html page: "+strings.Join(declaration.PageLanguages(), ", "))
 	c.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
 	return c
 }

@@ -2,10 +2,8 @@ package declaration
 
 import (
 	"bytes"
-	"embed"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"io"
 
 	"github.com/kolo-net/kolo/protocol"
@@ -158,36 +156,6 @@ func WriteJSON(w io.Writer, exp Export) error {
 	}
 	if _, err := w.Write(out); err != nil {
 		return fmt.Errorf("write export: %w", err)
-	}
-	return nil
-}
-
-//go:embed page.html.tmpl
-var pageFS embed.FS
-
-var page = template.Must(template.ParseFS(pageFS, "page.html.tmpl"))
-
-// pageData is what the HTML page shows.
-type pageData struct {
-	Title     string
-	Export    Export
-	Counted   []SignedEndorsement
-	Remaining int
-}
-
-// WriteHTML writes exp as a public web page: the Declaration, the count
-// against the threshold by country, the organisations that endorse it,
-// and how to verify. Every value is escaped by html/template.
-func WriteHTML(w io.Writer, exp Export) error {
-	d := pageData{Title: Title(exp.Network.Declaration.Text), Export: exp}
-	for _, e := range exp.Endorsements {
-		if e.State == StateCounted {
-			d.Counted = append(d.Counted, e)
-		}
-	}
-	d.Remaining = max(exp.Status.Threshold-exp.Status.Count, 0)
-	if err := page.Execute(w, d); err != nil {
-		return fmt.Errorf("write HTML export: %w", err)
 	}
 	return nil
 }

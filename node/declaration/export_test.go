@@ -167,11 +167,14 @@ func TestExportHTML(t *testing.T) {
 	}
 	html := buf.String()
 	for _, want := range []string{
+		`<html lang="en">`,
 		"<title>Western Balkans Civil Society Declaration",
-		"2 of 20 organisations needed have endorsed",
-		"18 more needed",
+		"2 organisations have endorsed this Declaration.",
+		"It becomes viable once 20 organisations have endorsed it: 18 more are needed.",
 		"ASTRA &lt;Anti Trafficking Action&gt;", // escaped
 		"Udruženje „Žene s Unom“",
+		"<td>Serbia</td>", "<td>Bosnia and Herzegovina</td>", // country names, not codes
+		"<h2>Principles</h2>", "<strong>Human rights first.</strong>", // Markdown rendered
 		Current().SHA256,
 		exp.NetworkSHA256,
 	} {
@@ -179,7 +182,7 @@ func TestExportHTML(t *testing.T) {
 			t.Errorf("HTML export lacks %q", want)
 		}
 	}
-	for _, absent := range []string{"<Anti", "Open Gate", "Leaving"} { // raw, withdrawn, revoked
+	for _, absent := range []string{"<Anti", "Open Gate", "Leaving", "**", "<details>", "<script", "http://", "https://"} { // raw, withdrawn, revoked, Markdown, original, nothing outside
 		if strings.Contains(html, absent) {
 			t.Errorf("HTML export shows %q", absent)
 		}
