@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kolo-net/kolo/node/api"
+	"github.com/kolo-net/kolo/node/audit"
 	"github.com/kolo-net/kolo/node/declaration"
 	"github.com/kolo-net/kolo/node/federation"
 	"github.com/kolo-net/kolo/node/gossip"
@@ -41,9 +42,9 @@ type networkPart struct {
 	peers       *peerBook
 	topic       *topicWatcher
 	netMu       sync.Mutex // guards gossip while startNetwork sets it
-	// fed asks and answers federated queries; audit is their log.
-	fed   *federation.Federation
-	audit federation.Auditor
+	// fed asks and answers federated queries; auditLog keeps what it did.
+	fed      *federation.Federation
+	auditLog *audit.Log
 }
 
 // spaceKV is one key space of the store, as membership and declaration

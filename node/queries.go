@@ -11,6 +11,7 @@ import (
 
 	"github.com/kolo-net/kolo/config"
 	"github.com/kolo-net/kolo/node/api"
+	"github.com/kolo-net/kolo/node/audit"
 	"github.com/kolo-net/kolo/node/federation"
 	"github.com/kolo-net/kolo/node/query"
 	"github.com/kolo-net/kolo/plugins/sdk"
@@ -60,6 +61,7 @@ func (n *Node) startFederation(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	n.auditLog = audit.Open(n.store, n.now)
 	prot, err := query.NewProtector(n.store, qp, query.ProtectorOptions{Now: n.now, Logger: n.log.With("component", "query")})
 	if err != nil {
 		return fmt.Errorf("query policy: %w", err)
@@ -68,7 +70,7 @@ func (n *Node) startFederation(ctx context.Context) error {
 		Store: n.store, Registry: n.reg, Key: n.keys.P2P, Identity: n.keys.Age, Host: n.host,
 		Records: n.records, Protector: prot, Policy: fp, Limits: lim,
 		Private: func() map[string]string { return query.PrivateFields(n.plugins.Forms()) },
-		Audit:   n.audit, Now: n.now, Logger: n.log.With("component", "federation"),
+		Audit:   auditor{n.auditLog}, Now: n.now, Logger: n.log.With("component", "federation"),
 	})
 	if err != nil {
 		return err

@@ -55,4 +55,5 @@ func (n *Node) routes() {
 	n.formsRoutes()
 	n.networkRoutes()
 	n.queryRoutes()
+	n.auditRoutes()
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -297,3 +298,55 @@ func TestEvidenceCheckedWithoutKolo(t *testing.T) {
 		t.Fatalf("checked %d answers, want 4", checked)
 	}
 }
+
+// TestFederatedDifferencingAttack: two queries whose difference would
+// isolate a few records of one node (sentence_months >= v, then > v, where
+// fewer than k records have v): the second figure of that node is never
+// released, so the difference recovers nothing.
+func TestFederatedDifferencingAttack(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	logs := &logBuffer{}
+	net := startSeeded(ctx, t, 4, 80, logs)
+	byCountry := judgments(ctx, t, net)
+	// A country and a sentence length that 1..4 of its judgments have.
+	country, v := "", int64(-1)
+	for cc, recs := range byCountry {
+		counts := map[int64]int{}
+		for _, r := range recs {
+			if s, ok := r.Common["sentence_months"].(int64); ok {
+				counts[s]++
+			}
+		}
+		for s, n := range counts {
+			if n >= 1 && n < 5 {
+				country, v = cc, s
+			}
+		}
+		if v >= 0 {
+			break
+		}
+	}
+	if v < 0 {
+		t.Fatal("the synthetic records have no rare sentence length to attack")
+	}
+	first := ask(ctx, t, net, 0, "count judgment by country where sentence_months >= "+itoa(v))
+	second := ask(ctx, t, net, 0, "count judgment by country where sentence_months > "+itoa(v))
+	value := func(st federation.Status) (float64, bool) {
+		for _, c := range st.Combined.Cells {
+			if c.Group[0] == country && c.Value != nil {
+				return *c.Value, true
+			}
+		}
+		return 0, false
+	}
+	a, okA := value(first)
+	b, okB := value(second)
+	if okA && okB {
+		t.Fatalf("%s released %v, then %v: the difference isolates %v records with %d months", country, a, b, a-b, v)
+	}
+	t.Logf("%s: first released %v, second released %v (the difference is not recoverable)", country, okA, okB)
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }

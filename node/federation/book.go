@@ -44,9 +44,7 @@ func (f *Federation) Accept(ctx context.Context, q protocol.Query) (bool, error)
 		return false, nil
 	}
 	refuse := func(reason string, err error) (bool, error) {
-		if m, ok := f.cfg.Registry.Member(q.Requester); ok && m.Active() && reason != "" {
-			f.audit(ctx, Event{Kind: EventRefused, QueryID: q.ID, QueryHash: h.String(), Text: q.Text, Requester: q.Requester, Answerer: f.self, Reason: reason})
-		}
+		f.audit(ctx, Event{Kind: EventRefused, QueryID: q.ID, QueryHash: h.String(), Text: q.Text, Requester: q.Requester, Answerer: f.self, Reason: reason})
 		return false, err
 	}
 	n, ok := f.cfg.Registry.Network()
@@ -58,10 +56,10 @@ func (f *Federation) Accept(ctx context.Context, q protocol.Query) (bool, error)
 	}
 	m, ok := f.cfg.Registry.Member(q.Requester)
 	if !ok {
-		return false, fmt.Errorf("query %s: requester %s: %w", q.ID, q.Requester, membership.ErrNotMember)
+		return refuse("requester_not_member", fmt.Errorf("query %s: requester %s: %w", q.ID, q.Requester, membership.ErrNotMember))
 	}
 	if !m.Active() {
-		return refuse("", fmt.Errorf("query %s: requester %s, revoked at %s: %w", q.ID, q.Requester, m.Revoked, membership.ErrRevoked))
+		return refuse("requester_revoked", fmt.Errorf("query %s: requester %s, revoked at %s: %w", q.ID, q.Requester, m.Revoked, membership.ErrRevoked))
 	}
 	now := f.now()
 	issued, _ := protocol.ParseTime(q.Issued)
@@ -92,8 +90,8 @@ func (f *Federation) Accept(ctx context.Context, q protocol.Query) (bool, error)
 		return false, err
 	}
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	if _, held := f.open[h]; held {
+		f.mu.Unlock()
 		return false, nil
 	}
 	count := 0
@@ -103,6 +101,7 @@ func (f *Federation) Accept(ctx context.Context, q protocol.Query) (bool, error)
 		}
 	}
 	if count >= MaxOpenPerRequester {
+		f.mu.Unlock()
 		return false, fmt.Errorf("query %s: %s has %d open queries, the most one member may: %w", q.ID, q.Requester, count, ErrLimit)
 	}
 	err = f.cfg.Store.Update(func(tx *store.Tx) error {
@@ -115,11 +114,20 @@ func (f *Federation) Accept(ctx context.Context, q protocol.Query) (bool, error)
 		return tx.Put(spaceSeen, seenKey(q), sv)
 	})
 	if err != nil {
+		f.mu.Unlock()
 		return false, fmt.Errorf("store query %s: %w", q.ID, err)
 	}
 	f.open[h] = q
+	f.pending[h] = true // queued below, once the audit log says it arrived
+	f.mu.Unlock()
 	f.log.Info("query received", "query", q.ID, "requester", q.Requester, "expires", q.Expires)
+	if q.Requester != f.self {
+		f.audit(ctx, Event{Kind: EventQueryReceived, QueryID: q.ID, QueryHash: h.String(), Text: q.Text, Requester: q.Requester, Answerer: f.self})
+	}
+	f.mu.Lock()
+	delete(f.pending, h)
 	f.enqueueLocked(h)
+	f.mu.Unlock()
 	return true, nil
 }
 

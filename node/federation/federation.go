@@ -81,10 +81,11 @@ type Auditor interface {
 
 // Event kinds.
 const (
-	EventSent     = "sent"     // this node asked
-	EventReceived = "received" // an answer reached this node, the requester
-	EventAnswered = "answered" // this node released figures
-	EventRefused  = "refused"  // this node refused a query, or an answer
+	EventSent           = "sent"            // this node asked
+	EventQueryReceived  = "query_received"  // a member's query reached this node
+	EventAnswered       = "answered"        // this node released figures
+	EventRefused        = "refused"         // this node refused a query
+	EventAnswerReceived = "answer_received" // an answer reached this node, the requester
 )
 
 // Event is one line of the audit log about a query.

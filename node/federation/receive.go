@@ -113,7 +113,7 @@ func (f *Federation) receive(ctx context.Context, from peer.ID, a protocol.Answe
 	if err := f.cfg.Store.Put(spaceReceived, key, v); err != nil {
 		return fmt.Errorf("store the answer of %s: %w", from, err)
 	}
-	ev := Event{Kind: EventReceived, QueryID: mine.Query.ID, QueryHash: a.Query, Text: mine.Query.Text, Requester: f.self, Answerer: from,
+	ev := Event{Kind: EventAnswerReceived, QueryID: mine.Query.ID, QueryHash: a.Query, Text: mine.Query.Text, Requester: f.self, Answerer: from,
 		Released: opened.Answer.Coverage.Released, Suppressed: opened.Answer.Coverage.Suppressed}
 	if opened.Answer.Refused != nil {
 		ev.Reason = opened.Answer.Refused.Reason
