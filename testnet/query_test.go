@@ -95,12 +95,18 @@ func TestFederatedGroundTruth(t *testing.T) {
 			get:   func(c cell) float64 { return float64(c.n) }},
 		{text: "mean(sentence_months) judgment by country",
 			group: func(r records.Record) string { return r.Country },
-			value: func(r records.Record) (float64, bool) { v, ok := r.Common["sentence_months"].(int64); return float64(v), ok },
-			get:   func(c cell) float64 { return c.sum / float64(c.n) }},
+			value: func(r records.Record) (float64, bool) {
+				v, ok := r.Common["sentence_months"].(int64)
+				return float64(v), ok
+			},
+			get: func(c cell) float64 { return c.sum / float64(c.n) }},
 		{text: "sum(assets_confiscated_eur) judgment by country",
 			group: func(r records.Record) string { return r.Country },
-			value: func(r records.Record) (float64, bool) { v, ok := r.Common["assets_confiscated_eur"].(float64); return v, ok },
-			get:   func(c cell) float64 { return c.sum }},
+			value: func(r records.Record) (float64, bool) {
+				v, ok := r.Common["assets_confiscated_eur"].(float64)
+				return v, ok
+			},
+			get: func(c cell) float64 { return c.sum }},
 		{text: "share(compensation_claimed) judgment by country",
 			group: func(r records.Record) string { return r.Country },
 			share: true,
