@@ -364,12 +364,18 @@ only if everything verifies.`,
 				r.Error = verr.Error()
 			}
 			w := cmd.OutOrStdout()
-			if asJSON {
+			switch {
+			case asJSON:
 				if err := printJSON(w, r); err != nil {
 					return err
 				}
-			} else if err := printVerify(w, args[0], r); err != nil {
-				return err
+			case verr != nil && r.Network == "":
+				// Not an export at all (the HTML page, another file): the
+				// error says what the file is and what verify reads.
+			default:
+				if err := printVerify(w, args[0], r); err != nil {
+					return err
+				}
 			}
 			if verr != nil {
 				return fmt.Errorf("%s: %w", args[0], verr)
