@@ -17,6 +17,7 @@ import (
 	"github.com/kolo-net/kolo/node/declaration"
 	"github.com/kolo-net/kolo/protocol"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func newDeclarationCmd(g *globals) *cobra.Command {
@@ -85,18 +86,66 @@ every endorsement name. Other languages are translations of it.`,
 }
 
 func newDeclSignCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, yes bool
 	c := &cobra.Command{
-		Use:   "sign",
+		Use:   "sign [--yes]",
 		Short: "Endorse the Declaration in this organisation's name, dated today",
 		Long: `sign endorses the network's Declaration: the endorsement names the network,
 the Declaration's SHA-256, this organisation and country as in its member
 certificate, and today's date (UTC), and is signed with this node's Ed25519
-key. It is sent to every node; signing again is harmless.`,
+key. It is sent to every node, and can be withdrawn (kolo declaration revoke)
+but not undone.
+
+sign first shows which text is signed (its title, version and SHA-256, the
+hash kolo declaration show prints) and in whose name, and asks; --yes answers
+for scripts, and off a terminal it is required. An organisation whose
+endorsement counts is told so, with the date it signed on: to sign again,
+withdraw first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			var nw node.NetworkInfo
+			if err := g.call(ctx, http.MethodGet, "/v1/network", nil, &nw); err != nil {
+				return err
+			}
+			if nw.Self == nil {
+				return errors.New("this node is not a member of the network: only members endorse")
+			}
+			var es []node.EndorsementInfo
+			if err := g.call(ctx, http.MethodGet, "/v1/declaration/endorsements", nil, &es); err != nil {
+				return err
+			}
+			self := nw.Self
+			for _, e := range es {
+				if e.Signer == self.PeerID && e.State == declaration.StateCounted {
+					return fmt.Errorf("%s (%s) already endorses the Declaration: this node signed it on %s (endorsement sha256 %s); "+
+						"nothing was signed. To sign again, withdraw first (kolo declaration revoke)", e.Org, e.Country, e.Date, e.SHA256)
+				}
+			}
+			if !yes {
+				in, ok := cmd.InOrStdin().(*os.File)
+				if !ok || !term.IsTerminal(int(in.Fd())) {
+					return fmt.Errorf("endorsing the Declaration in the name of %s is public and stays on record: confirm with --yes "+
+						"(the text signed: %s, SHA-256 %s)", self.Org, nw.Declaration.Version, nw.Declaration.SHA256)
+				}
+				w := cmd.ErrOrStderr()
+				fmt.Fprintf(w, "Endorse, in the name of %s (%s), the network's Declaration\n  %s (%s)\n  SHA-256 %s\n",
+					self.Org, self.Country, nw.Declaration.Title, nw.Declaration.Version, nw.Declaration.SHA256)
+				fmt.Fprintln(w, "(kolo declaration show prints this text and the same SHA-256.) The endorsement is sent to every member and can be withdrawn, not undone.")
+				for _, e := range es {
+					if e.State == declaration.StateCounted && declaration.OrgKey(e.Country, e.Org) == declaration.OrgKey(self.Country, self.Org) {
+						fmt.Fprintf(w, "Note: %s already counts through an endorsement another node signed on %s; this one will not count twice.\n", e.Org, e.Date)
+					}
+				}
+				fmt.Fprint(w, "Sign? Type yes: ")
+				var answer string
+				fmt.Fscanln(in, &answer)
+				if strings.ToLower(strings.TrimSpace(answer)) != "yes" {
+					return errors.New("not signed")
+				}
+			}
 			var e protocol.Endorsement
-			if err := g.call(cmd.Context(), http.MethodPost, "/v1/declaration/sign", nil, &e); err != nil {
+			if err := g.call(ctx, http.MethodPost, "/v1/declaration/sign", nil, &e); err != nil {
 				return err
 			}
 			if asJSON {
@@ -106,11 +155,12 @@ key. It is sent to every node; signing again is harmless.`,
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "endorsed: %s (%s), %s\nendorsement sha256: %s\n", e.Org, e.Country, e.Date, h)
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "endorsed: %s (%s), %s\ndeclaration sha256: %s\nendorsement sha256: %s\n", e.Org, e.Country, e.Date, e.Declaration, h)
 			return err
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the signed endorsement as JSON")
+	c.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation (for scripts)")
 	return c
 }
 
@@ -364,12 +414,18 @@ only if everything verifies.`,
 				r.Error = verr.Error()
 			}
 			w := cmd.OutOrStdout()
-			if asJSON {
+			switch {
+			case asJSON:
 				if err := printJSON(w, r); err != nil {
 					return err
 				}
-			} else if err := printVerify(w, args[0], r); err != nil {
-				return err
+			case verr != nil && r.Network == "":
+				// Not an export at all (the HTML page, another file): the
+				// error says what the file is and what verify reads.
+			default:
+				if err := printVerify(w, args[0], r); err != nil {
+					return err
+				}
 			}
 			if verr != nil {
 				return fmt.Errorf("%s: %w", args[0], verr)

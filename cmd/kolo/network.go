@@ -18,6 +18,7 @@ import (
 	"github.com/kolo-net/kolo/config"
 	"github.com/kolo-net/kolo/node"
 	"github.com/kolo-net/kolo/node/api"
+	"github.com/kolo-net/kolo/node/declaration"
 	"github.com/kolo-net/kolo/node/keys"
 	"github.com/kolo-net/kolo/protocol"
 	"github.com/spf13/cobra"
@@ -358,9 +359,11 @@ runs and your shell history keeps it: kolo warns when it is given so.`,
 			if err != nil {
 				return err
 			}
-			if _, err := protocol.ParseInviteToken(tok); err != nil {
+			parsed, err := protocol.ParseInviteToken(tok)
+			if err != nil {
 				return err
 			}
+			g.warnOtherOrg(cmd, parsed)
 			var info node.NetworkInfo
 			if err := g.call(cmd.Context(), http.MethodPost, "/v1/join", map[string]string{"token": tok}, &info); err != nil {
 				return err
@@ -379,6 +382,26 @@ runs and your shell history keeps it: kolo warns when it is given so.`,
 	c.Flags().BoolVar(&asJSON, "json", false, "print the network as JSON")
 	c.Flags().StringVar(&tokenFile, "token-file", "", "read the invite token from FILE")
 	return c
+}
+
+// warnOtherOrg warns when the invite names another organisation or
+// country than this node's node.org and node.country: the certificate the
+// inviter offers carries the invite's, and the network will know this node
+// by them. A token from before tokens named the organisation says nothing.
+func (g *globals) warnOtherOrg(cmd *cobra.Command, tok protocol.InviteToken) {
+	if tok.Org == "" {
+		return
+	}
+	var st node.Status
+	if err := g.call(cmd.Context(), http.MethodGet, "/v1/status", nil, &st); err != nil {
+		return // join itself says why the daemon cannot be reached
+	}
+	if declaration.OrgKey(tok.Country, tok.Org) == declaration.OrgKey(st.Country, st.Org) {
+		return
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "warning: the invite is for %q (%s), but this node is %q (%s) in its kolo.yaml (node.org, node.country); "+
+		"the network will know this node as %q (%s), the name the inviter wrote into its member certificate; if that is not your organisation, tell the inviter\n",
+		tok.Org, tok.Country, st.Org, st.Country, tok.Org, tok.Country)
 }
 
 func orgOr(org, fallback string) string {

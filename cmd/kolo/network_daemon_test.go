@@ -94,8 +94,20 @@ func TestDeclarationWalkthrough(t *testing.T) {
 		t.Fatalf("members on the new node:\n%s", out)
 	}
 
-	run(joiner, "declaration", "sign")
-	run(founder, "declaration", "sign")
+	// Off a terminal, sign wants --yes; it says what would be signed.
+	if _, errOut, code := kolo(t, nil, "declaration", "sign", "--home", joiner); code == 0 ||
+		!strings.Contains(errOut, "confirm with --yes") || !strings.Contains(errOut, declaration.Current().SHA256) {
+		t.Fatalf("sign off a terminal without --yes: exit %d, %s", code, errOut)
+	}
+	if out := run(joiner, "declaration", "sign", "--yes"); !strings.Contains(out, "declaration sha256: "+declaration.Current().SHA256) {
+		t.Fatalf("sign --yes: %s", out)
+	}
+	run(founder, "declaration", "sign", "--yes")
+	// Signing again is refused, with the date this organisation signed on.
+	if _, errOut, code := kolo(t, nil, "declaration", "sign", "--yes", "--home", joiner); code == 0 ||
+		!strings.Contains(errOut, "La Strada Macedonia (MK) already endorses the Declaration: this node signed it on 20") || !strings.Contains(errOut, "nothing was signed") {
+		t.Fatalf("sign again: exit %d, %s", code, errOut)
+	}
 	deadline := time.Now().Add(readyTimeout)
 	for _, home := range []string{founder, joiner} {
 		for {
@@ -125,6 +137,12 @@ func TestDeclarationWalkthrough(t *testing.T) {
 	if !strings.Contains(page, "<html") || !strings.Contains(page, "La Strada Macedonia") {
 		t.Fatalf("html export: %.300s", page)
 	}
+	page = run(joiner, "declaration", "export", "--format", "html", "--lang", "mk")
+	for _, want := range []string{`<html lang="mk">`, "Декларацијата ја поддржаа 2 организации.", "<td>Северна Македонија</td>", "<td>Србија</td>", "La Strada Macedonia"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("html export in mk lacks %q: %.2000s", want, page)
+		}
+	}
 	if fi, err := os.Stat(exp); err != nil || fi.Mode().Perm() != 0o644 {
 		t.Fatalf("export file: %v %v", fi, err)
 	}
@@ -142,11 +160,16 @@ func TestDeclarationWalkthrough(t *testing.T) {
 	if !strings.Contains(errOut, "warning: the invite token was given on the command line") {
 		t.Fatalf("join TOKEN did not warn about the token on the command line: %s", errOut)
 	}
+	// The token names the organisation invited; this node is another.
+	if !strings.Contains(errOut, `warning: the invite is for "La Strada Macedonia" (MK), but this node is "Other" (AL)`) {
+		t.Fatalf("join with another organisation's invite did not warn: %s", errOut)
+	}
 	tokFile := filepath.Join(t.TempDir(), "token.txt")
 	if err := os.WriteFile(tokFile, []byte(wrong+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, errOut, code := kolo(t, nil, "join", "--token-file", tokFile, "--home", other); code == 0 || strings.Contains(errOut, "warning") {
+	if _, errOut, code := kolo(t, nil, "join", "--token-file", tokFile, "--home", other); code == 0 || strings.Contains(errOut, "command line") ||
+		!strings.Contains(errOut, `warning: the invite is for "Typo Org" (AL), but this node is "Other" (AL)`) {
 		t.Fatalf("join --token-file with a cancelled invite: exit %d, %s", code, errOut)
 	}
 	if _, errOut, code := kolo(t, nil, "join", token, "--home", joiner); code == 0 || !strings.Contains(errOut, "already belongs to a network: Western Balkans CSO network (") {

@@ -26,8 +26,11 @@ func newStatusCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "status",
 		Short: "Show the node's state: identity, uptime, peers, store size, version",
-		Long: `status asks the running daemon for its state. When no daemon runs it shows
-what it can read from the home and exits with status 3 (as systemctl does).`,
+		Long: `status asks the running daemon for its state: identity, uptime, peers, the disk
+space the store takes, how many times the daemon started. When no daemon runs it
+shows what it can read from the home and exits with status 3 (as systemctl
+does). A mistake in kolo.yaml is reported as a warning on standard error: it
+does not change the exit status, which says whether the daemon runs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home, err := g.homeDir()

@@ -144,12 +144,20 @@ func TestExportTampered(t *testing.T) {
 		"wrong format":  {edit(func(m map[string]any) { m["format"] = "v0" }), "format"},
 		"trailing data": {append(append([]byte{}, data...), []byte("{}")...), "data after"},
 		"too large":     {append(append([]byte{}, data...), bytes.Repeat([]byte(" "), MaxExportSize)...), "over the size cap"},
-		"not JSON":      {[]byte("<html>"), "malformed JSON"},
+		"not JSON":      {[]byte("hello"), "not a JSON export of the Declaration (kolo declaration export --format json): malformed JSON"},
+		"HTML":          {[]byte("\ufeff\n  <!DOCTYPE html><html>"), "this is a web page (HTML)"},
+		"count by country changed": {edit(func(m map[string]any) {
+			m["status"].(map[string]any)["by_country"] = []any{map[string]any{"country": "AL", "count": 2}}
+		}), "the export claims 2 of 20 endorsements (AL 2); the verified records give 2 (BA 1, RS 1)"},
 	}
 	for name, c := range cases {
 		_, err := VerifyExport(bytes.NewReader(c.in))
 		if !errors.Is(err, ErrInvalidExport) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: VerifyExport = %v; want ErrInvalidExport containing %q", name, err, c.want)
+		}
+		// People's words, not Go's: no type names, no struct dumps.
+		if err != nil && (strings.Contains(err.Error(), "declaration.") || strings.Contains(err.Error(), "{")) {
+			t.Errorf("%s: VerifyExport = %v: Go values in the message", name, err)
 		}
 	}
 }

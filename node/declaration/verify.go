@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kolo-net/kolo/node/membership"
@@ -48,9 +49,25 @@ const maxProblems = 100
 // The input is capped at MaxExportSize and decoded strictly. The error
 // wraps ErrInvalidExport when anything failed; the report lists why.
 func VerifyExport(r io.Reader) (Report, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxExportSize+1))
+	if err != nil {
+		return Report{}, fmt.Errorf("read the export: %w", err)
+	}
+	if len(data) > MaxExportSize {
+		return Report{}, fmt.Errorf("%w: more than %d bytes, %v", ErrInvalidExport, MaxExportSize, protocol.ErrTooLarge)
+	}
+	if start := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\uFEFF")), " \t\r\n"); len(start) > 0 && start[0] == '<' {
+		return Report{}, fmt.Errorf("%w: this is a web page (HTML), such as kolo declaration export --format html writes, for people to read; "+
+			"the evidence to verify is the JSON export: kolo declaration export --format json", ErrInvalidExport)
+	}
 	var exp Export
-	if err := protocol.DecodeReader(r, MaxExportSize, &exp); err != nil {
-		return Report{}, fmt.Errorf("%w: %v", ErrInvalidExport, err)
+	if err := protocol.Decode(data, MaxExportSize, &exp); err != nil {
+		// Decode names the Go type it decodes into; people are told what
+		// the file should have been.
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner
+		}
+		return Report{}, fmt.Errorf("%w: not a JSON export of the Declaration (kolo declaration export --format json): %v", ErrInvalidExport, err)
 	}
 	if exp.Format != ExportFormat {
 		return Report{}, fmt.Errorf("%w: format %q; this kolo reads %q", ErrInvalidExport, exp.Format, ExportFormat)
@@ -153,15 +170,16 @@ func VerifyExport(r io.Reader) (Report, error) {
 	for _, e := range rep.Entries {
 		c := claimed[e.Hash]
 		if c.State != e.State {
-			problem("endorsement by %s (%s): the export says %q, the records say %q", e.Endorsement.Org, e.Endorsement.Signer, c.State, e.State)
+			problem("endorsement by %s (%s): the export says it is %s, the records say %s", e.Endorsement.Org, e.Endorsement.Signer, orgOr(c.State, "in no state"), e.State)
 		}
 		if c.AdmittedBy != e.AdmittedBy {
-			problem("endorsement by %s (%s): the export says it was admitted by %s, the records say %s", e.Endorsement.Org, e.Endorsement.Signer, c.AdmittedBy, e.AdmittedBy)
+			problem("endorsement by %s (%s): the export says it was admitted by %s, the records say by %s", e.Endorsement.Org, e.Endorsement.Signer,
+				orgOr(c.AdmittedBy.String(), "no one"), orgOr(e.AdmittedBy.String(), "no member this export holds"))
 		}
 	}
 	if !sameStatus(exp.Status, rep.Status) {
-		problem("the export claims %d of %d endorsements (%v); the verified records give %d (%v)",
-			exp.Status.Count, exp.Status.Threshold, exp.Status.ByCountry, rep.Status.Count, rep.Status.ByCountry)
+		problem("the export claims %d of %d endorsements (%s); the verified records give %d (%s)",
+			exp.Status.Count, exp.Status.Threshold, countriesText(exp.Status.ByCountry), rep.Status.Count, countriesText(rep.Status.ByCountry))
 	}
 	if len(rep.Problems) > 0 {
 		return rep, fmt.Errorf("%w: %d problem(s); first: %s", ErrInvalidExport, len(rep.Problems), rep.Problems[0])
@@ -206,6 +224,18 @@ func checkEvidence(signer peer.ID, ev Evidence, signingBytes func() ([]byte, err
 		return fmt.Errorf("the public key shown is not the key of signer %s", signer)
 	}
 	return nil
+}
+
+// countriesText writes counts by country as people read them: "MK 1, RS 1".
+func countriesText(cs []CountryCount) string {
+	if len(cs) == 0 {
+		return "none by country"
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s %d", c.Country, c.Count)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func sameStatus(a, b Status) bool {

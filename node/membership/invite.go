@@ -128,7 +128,7 @@ func (r *Registry) Invite(ctx context.Context, spec InviteSpec) (protocol.Invite
 		return protocol.InviteToken{}, err
 	}
 	now := r.now()
-	tok := protocol.InviteToken{Network: n.ID, Inviter: r.self, Addrs: spec.Addrs, Secret: secret, Expires: protocol.FormatTime(now.Add(ttl))}
+	tok := protocol.InviteToken{Network: n.ID, Inviter: r.self, Addrs: spec.Addrs, Secret: secret, Expires: protocol.FormatTime(now.Add(ttl)), Org: org, Country: country}
 	if err := tok.Check(); err != nil {
 		return protocol.InviteToken{}, err
 	}
