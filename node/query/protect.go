@@ -149,7 +149,7 @@ func (p *Protector) Protect(ctx context.Context, req Request, res *Result) (*Ans
 			ans.Cells = append(ans.Cells, cell)
 			continue
 		}
-		set := p.guard.hashes(c.Records)
+		set := p.guard.hashes(c)
 		near, _, err := p.guard.near(ctx, rq, set, k)
 		if err != nil {
 			return nil, fmt.Errorf("protect: %w", err)

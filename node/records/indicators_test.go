@@ -23,7 +23,8 @@ func scanAll(t testing.TB, b *Book, r IndicatorRange) map[string]scanned {
 	t.Helper()
 	out := map[string]scanned{}
 	last := ""
-	err := b.ScanIndicators(context.Background(), r, func(id, date string, v IndicatorView) error {
+	err := b.ScanIndicators(context.Background(), r, func(v *IndicatorView) error {
+		id, date := v.ID(), v.EventDate()
 		if date < last {
 			return fmt.Errorf("record %s dated %s after %s: not in date order", id, date, last)
 		}
@@ -140,7 +141,7 @@ func TestIndicatorsFollowRecords(t *testing.T) {
 	if n := tb.entries(t)[spaceIndicators]; n != 1 {
 		t.Fatalf("indicator entries after the delete: %d, want 1", n)
 	}
-	if err := tb.ScanIndicators(ctx, IndicatorRange{Kind: "ruling"}, func(string, string, IndicatorView) error { return nil }); !errors.Is(err, ErrInvalid) {
+	if err := tb.ScanIndicators(ctx, IndicatorRange{Kind: "ruling"}, func(*IndicatorView) error { return nil }); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("scan of an unknown kind: %v", err)
 	}
 }
