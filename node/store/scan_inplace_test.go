@@ -36,7 +36,9 @@ func TestScanInPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := collect(func(tx *Tx, fn func(k, v []byte) error) error { return tx.ScanInPlace(ctx, "record", []byte(prefix), fn) })
+		got, err := collect(func(tx *Tx, fn func(k, v []byte) error) error {
+			return tx.ScanInPlace(ctx, "record", []byte(prefix), fn)
+		})
 		if err != nil || got != want {
 			t.Errorf("prefix %q: ScanInPlace %s (%v), Scan %s", prefix, got, err, want)
 		}
