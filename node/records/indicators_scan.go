@@ -55,8 +55,7 @@ func (b *Book) ScanIndicators(ctx context.Context, r IndicatorRange, fn func(v *
 	b.mu.RLock()
 	committed := maps.Clone(b.committed)
 	b.mu.RUnlock()
-	var lastImp []byte
-	lastVisible := false
+	var seen importCache
 	lay := indicatorLayouts[r.Kind]
 	var v IndicatorView // one view, made again for each record
 	err := b.st.View(func(tx *store.Tx) error {
@@ -76,14 +75,8 @@ func (b *Book) ScanIndicators(ctx context.Context, r IndicatorRange, fn func(v *
 			if err := v.parse(lay, val); err != nil {
 				return fmt.Errorf("indicator space: record %s: %w", id, err)
 			}
-			if len(v.imp) > 0 {
-				// Records of one import are usually read one after another.
-				if !bytes.Equal(v.imp, lastImp) {
-					lastImp, lastVisible = append(lastImp[:0], v.imp...), committed[string(v.imp)]
-				}
-				if !lastVisible {
-					return nil
-				}
+			if len(v.imp) > 0 && !seen.visible(v.imp, committed) {
+				return nil
 			}
 			v.id, v.date = id, date
 			return fn(&v)
@@ -179,4 +172,25 @@ func (b *Book) rebuildIndicators(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// importCache remembers whether the last few imports met in a scan are
+// visible: records of a few imports interleave by date, and comparing a
+// few bytes is cheaper than a map lookup per record.
+type importCache struct {
+	imps  [4][]byte
+	shown [4]bool
+	next  int
+}
+
+func (c *importCache) visible(imp []byte, committed map[string]bool) bool {
+	for i, known := range c.imps {
+		if bytes.Equal(known, imp) {
+			return c.shown[i]
+		}
+	}
+	i := c.next
+	c.next = (c.next + 1) % len(c.imps)
+	c.imps[i], c.shown[i] = append(c.imps[i][:0], imp...), committed[string(imp)]
+	return c.shown[i]
 }
