@@ -69,9 +69,23 @@ type CellResult struct {
 	// Values are the indicator's values, sorted (median, quantile).
 	Values []int64
 
-	// ids holds the IDs of the N records, each after its length byte: one
-	// growing buffer rather than a string per record.
-	ids []byte
+	// ids holds the IDs of the N records, each after its length byte, in
+	// chunks of idChunk bytes: no string per record, and no copying as the
+	// cell grows.
+	ids [][]byte
+}
+
+// idChunk is the size of a chunk of CellResult.ids.
+const idChunk = 32 << 10
+
+// addID appends a record ID (at most 255 bytes) to the cell's IDs.
+func (c *CellResult) addID(id []byte) {
+	last := len(c.ids) - 1
+	if last < 0 || len(c.ids[last])+1+len(id) > cap(c.ids[last]) {
+		c.ids = append(c.ids, make([]byte, 0, idChunk))
+		last++
+	}
+	c.ids[last] = append(append(c.ids[last], byte(len(id))), id...)
 }
 
 // RecordIDs returns the IDs of the records behind the cell.
@@ -83,10 +97,12 @@ func (c *CellResult) RecordIDs() []string {
 
 // eachID calls fn with each record ID of the cell, in place.
 func (c *CellResult) eachID(fn func(id []byte)) {
-	for b := c.ids; len(b) > 0; {
-		n := int(b[0])
-		fn(b[1 : 1+n])
-		b = b[1+n:]
+	for _, chunk := range c.ids {
+		for b := chunk; len(b) > 0; {
+			n := int(b[0])
+			fn(b[1 : 1+n])
+			b = b[1+n:]
+		}
 	}
 }
 
@@ -120,8 +136,11 @@ type evaluation struct {
 	cells  map[string]*cellAcc
 	key    []byte
 	row    row // the record being added, reused
-	clamp  int64
-	hist   bool
+	// last is the cell of the record before, under lastKey.
+	last    *cellAcc
+	lastKey []byte
+	clamp   int64
+	hist    bool
 }
 
 // cellAcc accumulates one group's records (one per bin for a histogram).
@@ -184,7 +203,13 @@ func (e *evaluation) add(v *records.IndicatorView) error {
 	for _, g := range e.groups {
 		e.key = binary.AppendUvarint(e.key, uint64(g.code(r)))
 	}
-	acc, ok := e.cells[string(e.key)]
+	// Records of one cell often come one after another (always without
+	// groups): skip the map then.
+	acc, ok := e.last, e.last != nil && string(e.key) == string(e.lastKey)
+	if !ok {
+		acc, ok = e.cells[string(e.key)]
+		e.last, e.lastKey = acc, append(e.lastKey[:0], e.key...)
+	}
 	if !ok {
 		acc = &cellAcc{bins: make([]CellResult, 1)}
 		for _, g := range e.groups {
@@ -194,6 +219,7 @@ func (e *evaluation) add(v *records.IndicatorView) error {
 			acc.bins = make([]CellResult, len(e.p.edges)+1)
 		}
 		e.cells[string(e.key)] = acc
+		e.last = acc
 	}
 	c := &acc.bins[0]
 	if e.hist {
@@ -204,7 +230,7 @@ func (e *evaluation) add(v *records.IndicatorView) error {
 	if len(id) > 255 {
 		return fmt.Errorf("record ID of %d bytes", len(id))
 	}
-	c.ids = append(append(c.ids, byte(len(id))), id...)
+	c.addID(id)
 	c.N++
 	switch e.p.q.Agg.Func {
 	case Sum, Mean:
