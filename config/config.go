@@ -30,6 +30,33 @@ type Config struct {
 	Log     Log     `mapstructure:"log" json:"log"`
 	Store   Store   `mapstructure:"store" json:"store"`
 	Plugins Plugins `mapstructure:"plugins" json:"plugins"`
+	Query   Query   `mapstructure:"query" json:"query"`
+}
+
+// Query is this node's policy for federated queries: who may ask it what
+// (as a vantage6 node policy does), the disclosure control it applies to
+// what it releases (DataSHIELD's nfilter.tab and nfilter.subset), optional
+// noise, and how large a query may be. docs/privacy.md says how to choose.
+type Query struct {
+	AllowRoles      []string   `mapstructure:"allow_roles" json:"allow_roles"`           // roles whose members may ask
+	AllowRequesters []string   `mapstructure:"allow_requesters" json:"allow_requesters"` // peer IDs or organisations; empty: any member with an allowed role
+	AllowKinds      []string   `mapstructure:"allow_kinds" json:"allow_kinds"`           // record kinds answered about; empty: all
+	MaxPerDay       int        `mapstructure:"max_per_day" json:"max_per_day"`           // queries one member may ask per UTC day
+	NFilterTab      int        `mapstructure:"nfilter_tab" json:"nfilter_tab"`           // minimum cell count k
+	NFilterSubset   int        `mapstructure:"nfilter_subset" json:"nfilter_subset"`     // the subset rule's k; 0: nfilter_tab
+	Noise           QueryNoise `mapstructure:"noise" json:"noise"`
+	MaxBytes        int        `mapstructure:"max_bytes" json:"max_bytes"`     // longest query text
+	MaxGroups       int        `mapstructure:"max_groups" json:"max_groups"`   // most groups after "by"
+	MaxNesting      int        `mapstructure:"max_nesting" json:"max_nesting"` // deepest nesting in a where
+}
+
+// QueryNoise configures discrete Laplace noise on released figures.
+type QueryNoise struct {
+	Mode       string  `mapstructure:"mode" json:"mode"`               // off, on_request, always
+	Epsilon    float64 `mapstructure:"epsilon" json:"epsilon"`         // ε a query spends when it does not say
+	MaxEpsilon float64 `mapstructure:"max_epsilon" json:"max_epsilon"` // most ε one query may spend
+	Budget     float64 `mapstructure:"budget" json:"budget"`           // ε each requester may spend per period
+	Period     string  `mapstructure:"period" json:"period"`           // day, month, year
 }
 
 // Node says who runs this node.
@@ -103,6 +130,12 @@ func Defaults() Config {
 		Log:     Log{Level: "info", Format: "text"},
 		Store:   Store{IndexCacheMB: 16, BlockCacheMB: 16, MemTableMB: 16},
 		Plugins: Plugins{Dir: "plugins", CallTimeout: 10 * time.Second},
+		Query: Query{
+			AllowRoles: []string{"analyst", "partner"}, AllowRequesters: []string{}, AllowKinds: []string{},
+			MaxPerDay: 200, NFilterTab: 5, NFilterSubset: 0,
+			Noise:    QueryNoise{Mode: "off", Epsilon: 1, MaxEpsilon: 1, Budget: 10, Period: "month"},
+			MaxBytes: 1024, MaxGroups: 4, MaxNesting: 6,
+		},
 	}
 }
 

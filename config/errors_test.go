@@ -186,7 +186,7 @@ func TestBadValues(t *testing.T) {
 		{"block cache negative", inEnv, "store.block_cache_mb", "-16", "1..4096"},
 		{"plugins dir empty", inFile, "plugins.dir", `""`, "must name a directory"},
 		{"timeout too short", inFile, "plugins.call_timeout", "1ms", "between 100ms and 10m"},
-		{"timeout bare number", inFile, "plugins.call_timeout", "10", "between 100ms and 10m"},
+		{"timeout bare number", inFile, "plugins.call_timeout", "10", "has no unit"},
 		{"timeout too long", inEnv, "plugins.call_timeout", "1h", "between 100ms and 10m"},
 	}
 	for _, tc := range cases {
@@ -331,5 +331,52 @@ func TestErrorText(t *testing.T) {
 	var target *config.Error
 	if !errors.As(error(e), &target) {
 		t.Error("errors.As does not find *config.Error")
+	}
+}
+
+// TestUnknownVariables: a KOLO_* variable that sets no key is refused as
+// an unknown key in the file is, naming it and the variables there are;
+// KOLO_HOME, KOLO_PASSPHRASE and an empty variable are not.
+func TestUnknownVariables(t *testing.T) {
+	t.Parallel()
+	home := writeHome(t, baseYAML)
+	load := func(env ...string) error {
+		_, err := config.Load(config.Options{Home: home, Getenv: noEnv, Environ: func() []string { return env }})
+		return err
+	}
+	for _, v := range []string{"KOLO_API_PROT=4801", "KOLO_LOG=debug", "KOLO_NETWORK_NAT=false", "KOLO_network_listen=/ip4/0.0.0.0/tcp/1"} {
+		err := load("PATH=/bin", v, "KOLO_HOME="+home)
+		name, _, _ := strings.Cut(v, "=")
+		wantError(t, err, "", "environment "+name, "no configuration key has this variable", "KOLO_API_PORT", "KOLO_PLUGINS_CALL_TIMEOUT", "KOLO_HOME and KOLO_PASSPHRASE")
+	}
+	if err := load("KOLO_HOME="+home, "KOLO_PASSPHRASE=x", "KOLO_API_PORT=4801", "KOLO_UNUSED=", "KOLOX=1", "KOLO_FORMS_PLUGIN=x"); err != nil {
+		t.Errorf("known and empty variables refused: %v", err)
+	}
+}
+
+// TestDurationWithoutUnit: a duration written as a bare number says that
+// its unit is missing, wherever it comes from, instead of being read as
+// nanoseconds.
+func TestDurationWithoutUnit(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		yaml, env, source string
+	}{
+		{"plugins:\n  call_timeout: 10\n", "", "file"},
+		{"plugins:\n  call_timeout: 1.5\n", "", "file"},
+		{"plugins:\n  call_timeout: \"30\"\n", "", "file"},
+		{"", "10", "environment KOLO_PLUGINS_CALL_TIMEOUT"},
+	} {
+		home := writeHome(t, baseYAML+c.yaml)
+		_, err := config.Load(config.Options{Home: home, Getenv: envOf(map[string]string{"KOLO_PLUGINS_CALL_TIMEOUT": c.env})})
+		source := c.source
+		if source == "file" {
+			source = "file " + filepath.Join(home, config.FileName)
+		}
+		wantError(t, err, "plugins.call_timeout", source, "has no unit", "such as 10s")
+	}
+	home := writeHome(t, baseYAML+"plugins:\n  call_timeout: 1m30s\n")
+	if c, err := config.Load(config.Options{Home: home, Getenv: noEnv}); err != nil || c.Plugins.CallTimeout.String() != "1m30s" {
+		t.Errorf("1m30s: %v, %v", c.Plugins.CallTimeout, err)
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,7 +45,7 @@ func (e *Error) Error() string {
 // key is one configuration key: how to read it into a Config.
 type key struct {
 	name string
-	kind string // "string", "strings", "int", "bool", "duration"
+	kind string // "string", "strings", "int", "number", "bool", "duration"
 	ptr  func(*Config) any
 }
 
@@ -65,6 +67,20 @@ var keys = []key{
 	{"store.memtable_mb", "int", func(c *Config) any { return &c.Store.MemTableMB }},
 	{"plugins.dir", "string", func(c *Config) any { return &c.Plugins.Dir }},
 	{"plugins.call_timeout", "duration", func(c *Config) any { return &c.Plugins.CallTimeout }},
+	{"query.allow_roles", "strings", func(c *Config) any { return &c.Query.AllowRoles }},
+	{"query.allow_requesters", "strings", func(c *Config) any { return &c.Query.AllowRequesters }},
+	{"query.allow_kinds", "strings", func(c *Config) any { return &c.Query.AllowKinds }},
+	{"query.max_per_day", "int", func(c *Config) any { return &c.Query.MaxPerDay }},
+	{"query.nfilter_tab", "int", func(c *Config) any { return &c.Query.NFilterTab }},
+	{"query.nfilter_subset", "int", func(c *Config) any { return &c.Query.NFilterSubset }},
+	{"query.noise.mode", "string", func(c *Config) any { return &c.Query.Noise.Mode }},
+	{"query.noise.epsilon", "number", func(c *Config) any { return &c.Query.Noise.Epsilon }},
+	{"query.noise.max_epsilon", "number", func(c *Config) any { return &c.Query.Noise.MaxEpsilon }},
+	{"query.noise.budget", "number", func(c *Config) any { return &c.Query.Noise.Budget }},
+	{"query.noise.period", "string", func(c *Config) any { return &c.Query.Noise.Period }},
+	{"query.max_bytes", "int", func(c *Config) any { return &c.Query.MaxBytes }},
+	{"query.max_groups", "int", func(c *Config) any { return &c.Query.MaxGroups }},
+	{"query.max_nesting", "int", func(c *Config) any { return &c.Query.MaxNesting }},
 }
 
 // Keys returns the names of all configuration keys.
@@ -90,7 +106,16 @@ type Options struct {
 	FlagKeys map[string]string
 	// Getenv reads the environment; nil means os.Getenv. Tests set it.
 	Getenv func(string) string
+	// Environ lists the environment as NAME=value, to refuse KOLO_*
+	// variables that set no key; nil means os.Environ when Getenv is nil
+	// too, and no listing when a test gave its own Getenv.
+	Environ func() []string
 }
+
+// OtherVariables are the KOLO_* variables that are not configuration
+// keys: the home, the key files' passphrase, and the handshake a form
+// plugin process is started with.
+var OtherVariables = []string{"KOLO_HOME", "KOLO_PASSPHRASE", "KOLO_FORMS_PLUGIN"}
 
 // Load reads the node's configuration from Home/kolo.yaml, KOLO_*
 // variables and flags, over the defaults, and validates it. A missing file
@@ -99,9 +124,17 @@ func Load(opts Options) (Config, error) {
 	if opts.Home == "" {
 		return Config{}, errors.New("config: no home directory given (use --home or KOLO_HOME)")
 	}
-	getenv := opts.Getenv
+	getenv, environ := opts.Getenv, opts.Environ
 	if getenv == nil {
 		getenv = os.Getenv
+		if environ == nil {
+			environ = os.Environ
+		}
+	}
+	if environ != nil {
+		if err := checkEnviron(environ()); err != nil {
+			return Config{}, err
+		}
 	}
 	file := filepath.Join(opts.Home, FileName)
 	raw, err := readFile(file)
@@ -219,6 +252,25 @@ func origin(key string, v *viper.Viper, opts Options, getenv func(string) string
 	return "default"
 }
 
+// checkEnviron refuses a KOLO_* variable that sets no key (KOLO_API_PROT
+// for KOLO_API_PORT), as the file refuses an unknown key: a typo must not
+// be silently ignored. A variable set to the empty text counts as not set.
+func checkEnviron(env []string) error {
+	var names []string
+	for _, k := range keys {
+		names = append(names, EnvName(k.name))
+	}
+	for _, kv := range env {
+		name, val, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, EnvPrefix+"_") || val == "" || slices.Contains(names, name) || slices.Contains(OtherVariables, name) {
+			continue
+		}
+		return &Error{Source: "environment " + name, Problem: fmt.Sprintf("no configuration key has this variable (%s and the key's path in upper case, _ for .: %s); besides those, kolo reads %s",
+			EnvPrefix+"_", strings.Join(names, ", "), strings.Join(OtherVariables[:2], " and "))}
+	}
+	return nil
+}
+
 // checkKnown refuses keys the configuration does not have.
 func checkKnown(tree map[string]any, prefix, src string) error {
 	names := make([]string, 0, len(tree))
@@ -308,6 +360,8 @@ func deref(p any) any {
 		return *p
 	case *time.Duration:
 		return *p
+	case *float64:
+		return *p
 	}
 	panic(fmt.Sprintf("config: unhandled type %T", p))
 }
@@ -361,7 +415,23 @@ func assign(k key, raw any, dst any) error {
 			return fmt.Errorf("must be true or false, got %q", fmt.Sprint(raw))
 		}
 		*d = b
+	case *float64:
+		var f float64
+		var err error
+		if s, ok := raw.(string); ok {
+			f, err = strconv.ParseFloat(strings.TrimSpace(s), 64)
+		} else {
+			f, err = cast.ToFloat64E(raw)
+		}
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("must be a number such as 0.5 or 10, got %q", fmt.Sprint(raw))
+		}
+		*d = f
 	case *time.Duration:
+		if isNumber(raw) {
+			// cast reads a bare number as nanoseconds: 10 would be 10ns.
+			return fmt.Errorf("%q has no unit: write it with one, such as 10s (units: ms, s, m, h)", fmt.Sprint(raw))
+		}
 		t, err := cast.ToDurationE(raw)
 		if err != nil {
 			return fmt.Errorf("must be a duration such as 10s or 1m30s, got %q", fmt.Sprint(raw))
@@ -371,6 +441,18 @@ func assign(k key, raw any, dst any) error {
 		return fmt.Errorf("unhandled type %T", dst)
 	}
 	return nil
+}
+
+// isNumber says whether raw is a number, or text that is only one.
+func isNumber(raw any) bool {
+	switch r := raw.(type) {
+	case int, int64, uint64, float64:
+		return true
+	case string:
+		_, err := strconv.ParseFloat(strings.TrimSpace(r), 64)
+		return err == nil
+	}
+	return false
 }
 
 func isFraction(raw any) bool {

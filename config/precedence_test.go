@@ -63,7 +63,23 @@ var allKeys = []keyValues{
 	{"store.memtable_mb", func(c config.Config) any { return c.Store.MemTableMB }, num(8, "8"), num(32, "32")},
 	{"plugins.dir", func(c config.Config) any { return c.Plugins.Dir }, str("/opt/kolo/plugins"), str("forms")},
 	{"plugins.call_timeout", func(c config.Config) any { return c.Plugins.CallTimeout }, dur("30s", 30*time.Second), dur("1m30s", 90*time.Second)},
+	{"query.allow_roles", func(c config.Config) any { return c.Query.AllowRoles }, list("analyst"), list("partner", "associate")},
+	{"query.allow_requesters", func(c config.Config) any { return c.Query.AllowRequesters }, list(peerA), list("ASTRA", peerB)},
+	{"query.allow_kinds", func(c config.Config) any { return c.Query.AllowKinds }, list("judgment"), list("police_case", "engagement")},
+	{"query.max_per_day", func(c config.Config) any { return c.Query.MaxPerDay }, num(50, "50"), num(7, "7")},
+	{"query.nfilter_tab", func(c config.Config) any { return c.Query.NFilterTab }, num(11, "11"), num(3, "3")},
+	{"query.nfilter_subset", func(c config.Config) any { return c.Query.NFilterSubset }, num(10, "10"), num(4, "4")},
+	{"query.noise.mode", func(c config.Config) any { return c.Query.Noise.Mode }, str("on_request"), str("always")},
+	{"query.noise.epsilon", func(c config.Config) any { return c.Query.Noise.Epsilon }, number(0.5, "0.5"), number(0.25, "0.25")},
+	{"query.noise.max_epsilon", func(c config.Config) any { return c.Query.Noise.MaxEpsilon }, number(2, "2"), number(1.5, "1.5")},
+	{"query.noise.budget", func(c config.Config) any { return c.Query.Noise.Budget }, number(20, "20"), number(5, "5")},
+	{"query.noise.period", func(c config.Config) any { return c.Query.Noise.Period }, str("year"), str("day")},
+	{"query.max_bytes", func(c config.Config) any { return c.Query.MaxBytes }, num(2048, "2048"), num(512, "512")},
+	{"query.max_groups", func(c config.Config) any { return c.Query.MaxGroups }, num(3, "3"), num(5, "5")},
+	{"query.max_nesting", func(c config.Config) any { return c.Query.MaxNesting }, num(4, "4"), num(8, "8")},
 }
+
+func number(f float64, text string) value { return value{f, text, f} }
 
 func TestAllKeysCoversKeys(t *testing.T) {
 	t.Parallel()

@@ -60,6 +60,37 @@ plugins:
   dir: {{printf "%q" .Plugins.Dir}}
   # A plugin call that takes longer is cancelled and the plugin restarted.
   call_timeout: {{.Plugins.CallTimeout}}
+
+query:
+  # Who may ask this node for aggregates (docs/privacy.md). Roles whose
+  # members may ask: analyst, associate, partner.
+  allow_roles:{{template "list" .Query.AllowRoles}}
+  # If not empty, only these members may ask: peer IDs or organisation names.
+  allow_requesters:{{template "list" .Query.AllowRequesters}}
+  # If not empty, the only record kinds this node answers about.
+  allow_kinds:{{template "list" .Query.AllowKinds}}
+  # Queries one member may ask this node per day (UTC).
+  max_per_day: {{.Query.MaxPerDay}}
+  # Minimum cell count k (DataSHIELD's nfilter.tab): a cell, histogram bin
+  # or quantile group of fewer records is suppressed. At least 3.
+  nfilter_tab: {{.Query.NFilterTab}}
+  # The subset rule's k (nfilter.subset): a where must select at least k
+  # records and leave out none or at least k. 0 means nfilter_tab.
+  nfilter_subset: {{.Query.NFilterSubset}}
+  noise:
+    # Discrete Laplace noise on released figures: off, on_request, always.
+    mode: {{.Query.Noise.Mode}}
+    # Privacy loss ε a query spends when it does not say, and at most.
+    epsilon: {{.Query.Noise.Epsilon}}
+    max_epsilon: {{.Query.Noise.MaxEpsilon}}
+    # ε each requester may spend per period (day, month, year).
+    budget: {{.Query.Noise.Budget}}
+    period: {{.Query.Noise.Period}}
+  # The largest query this node answers (and sends): bytes of text,
+  # groups after "by", nesting of parentheses and "not" in a where.
+  max_bytes: {{.Query.MaxBytes}}
+  max_groups: {{.Query.MaxGroups}}
+  max_nesting: {{.Query.MaxNesting}}
 {{- define "list"}}
 {{- /* An empty list is written [] : an empty value would mean the default. */ -}}
 {{- if not .}} []

@@ -66,6 +66,10 @@ func TestFileOfEveryValueLoadsBack(t *testing.T) {
 		Log:     config.Log{Level: "debug", Format: "json"},
 		Store:   config.Store{IndexCacheMB: 64, BlockCacheMB: 128, MemTableMB: 32},
 		Plugins: config.Plugins{Dir: "/opt/kolo plugins", CallTimeout: 90*time.Second + 500*time.Millisecond},
+		Query: config.Query{AllowRoles: []string{"analyst"}, AllowRequesters: []string{peerA, "Otvorena vrata"}, AllowKinds: []string{"judgment"},
+			MaxPerDay: 20, NFilterTab: 11, NFilterSubset: 10,
+			Noise:    config.QueryNoise{Mode: "on_request", Epsilon: 0.5, MaxEpsilon: 2, Budget: 20, Period: "year"},
+			MaxBytes: 2048, MaxGroups: 3, MaxNesting: 4},
 	}
 	empty := config.Defaults()
 	empty.Node = config.Node{Org: "Astra", Country: "RS"}

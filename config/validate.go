@@ -63,6 +63,61 @@ func (c Config) validate(origin func(key string) string) error {
 	if c.Plugins.CallTimeout < 100e6 || c.Plugins.CallTimeout > 600e9 {
 		return bad("plugins.call_timeout", "must be between 100ms and 10m, got %s", c.Plugins.CallTimeout)
 	}
+	return c.Query.validate(bad)
+}
+
+// validate checks the query policy's values; the node checks the record
+// kinds against the forms' catalogue when it starts.
+func (q Query) validate(bad func(key, format string, args ...any) error) error {
+	if len(q.AllowRoles) == 0 {
+		return bad("query.allow_roles", "must name at least one role (analyst, associate, partner); to answer no one, list one requester in query.allow_requesters")
+	}
+	for _, r := range q.AllowRoles {
+		if r != "analyst" && r != "associate" && r != "partner" {
+			return bad("query.allow_roles", "%q is not a role; allowed are analyst, associate, partner", r)
+		}
+	}
+	if q.MaxPerDay < 1 || q.MaxPerDay > 1_000_000 {
+		return bad("query.max_per_day", "must be 1..1000000, got %d", q.MaxPerDay)
+	}
+	if q.NFilterTab < 3 || q.NFilterTab > 1000 {
+		return bad("query.nfilter_tab", "must be 3..1000 (3 is DataSHIELD's floor, 5 the default, 11 what IOM's CTDC publishes with), got %d", q.NFilterTab)
+	}
+	if q.NFilterSubset != 0 && (q.NFilterSubset < 3 || q.NFilterSubset > 1000) {
+		return bad("query.nfilter_subset", "must be 0 (the same as nfilter_tab) or 3..1000, got %d", q.NFilterSubset)
+	}
+	switch q.Noise.Mode {
+	case "off", "on_request", "always":
+	default:
+		return bad("query.noise.mode", "must be off, on_request or always; got %q", q.Noise.Mode)
+	}
+	for _, e := range []struct {
+		key string
+		v   float64
+	}{{"query.noise.epsilon", q.Noise.Epsilon}, {"query.noise.max_epsilon", q.Noise.MaxEpsilon}, {"query.noise.budget", q.Noise.Budget}} {
+		if !(e.v >= 0.001 && e.v <= 1000) {
+			return bad(e.key, "must be 0.001..1000, got %g", e.v)
+		}
+	}
+	if q.Noise.Epsilon > q.Noise.MaxEpsilon {
+		return bad("query.noise.epsilon", "%g is above query.noise.max_epsilon (%g)", q.Noise.Epsilon, q.Noise.MaxEpsilon)
+	}
+	if q.Noise.MaxEpsilon > q.Noise.Budget {
+		return bad("query.noise.max_epsilon", "%g is above query.noise.budget (%g): no query could spend it", q.Noise.MaxEpsilon, q.Noise.Budget)
+	}
+	switch q.Noise.Period {
+	case "day", "month", "year":
+	default:
+		return bad("query.noise.period", "must be day, month or year; got %q", q.Noise.Period)
+	}
+	for _, l := range []struct {
+		key    string
+		v, max int
+	}{{"query.max_bytes", q.MaxBytes, 65536}, {"query.max_groups", q.MaxGroups, 16}, {"query.max_nesting", q.MaxNesting, 32}} {
+		if l.v < 1 || l.v > l.max {
+			return bad(l.key, "must be 1..%d, got %d", l.max, l.v)
+		}
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/kolo-net/kolo/config"
@@ -22,7 +23,10 @@ import (
 
 // newHost builds the libp2p host from the network configuration: TCP and
 // QUIC, Noise and TLS, and the NAT traversal the configuration switches on.
-func newHost(cfg config.Config, priv crypto.PrivKey, gater connmgr.ConnectionGater, log *slog.Logger) (host.Host, error) {
+func newHost(cfg config.Config, priv crypto.PrivKey, gater connmgr.ConnectionGater, tap *WireTap, log *slog.Logger) (host.Host, error) {
+	if err := checkPortsFree(cfg.Network.Listen); err != nil {
+		return nil, err
+	}
 	// A CSO network has tens of members, not thousands: keep few
 	// connections so an office laptop is not burdened.
 	conns, err := cm.NewConnManager(32, 96, cm.WithGracePeriod(time.Minute))
@@ -38,6 +42,23 @@ func newHost(cfg config.Config, priv crypto.PrivKey, gater connmgr.ConnectionGat
 		libp2p.Security(libp2ptls.ID, libp2ptls.New),
 		libp2p.ConnectionManager(conns),
 		libp2p.UserAgent("kolo"),
+	}
+	if tap != nil {
+		var tcpOnly []string
+		for _, a := range cfg.Network.Listen {
+			if strings.Contains(a, "/tcp/") {
+				tcpOnly = append(tcpOnly, a)
+			}
+		}
+		opts = []libp2p.Option{
+			libp2p.Identity(priv),
+			libp2p.ListenAddrStrings(tcpOnly...),
+			libp2p.Transport(tcp.NewTCPTransport),
+			libp2p.NoSecurity,
+			libp2p.AddrsFactory(tap.Announce),
+			libp2p.ConnectionManager(conns),
+			libp2p.UserAgent("kolo"),
+		}
 	}
 	if gater != nil {
 		opts = append(opts, libp2p.ConnectionGater(gater))

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/kolo-net/kolo/node/api"
+	"github.com/kolo-net/kolo/node/audit"
 	"github.com/kolo-net/kolo/node/declaration"
+	"github.com/kolo-net/kolo/node/federation"
 	"github.com/kolo-net/kolo/node/gossip"
 	"github.com/kolo-net/kolo/node/membership"
 	"github.com/kolo-net/kolo/node/store"
@@ -40,6 +42,9 @@ type networkPart struct {
 	peers       *peerBook
 	topic       *topicWatcher
 	netMu       sync.Mutex // guards gossip while startNetwork sets it
+	// fed asks and answers federated queries; auditLog keeps what it did.
+	fed      *federation.Federation
+	auditLog *audit.Log
 }
 
 // spaceKV is one key space of the store, as membership and declaration
@@ -89,17 +94,23 @@ func (n *Node) startNetwork(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.topic = newTopicWatcher(runCtx, n.reg, func() *gossip.Gossip { n.netMu.Lock(); defer n.netMu.Unlock(); return n.gossip },
 		n.log.With("component", "gossip"))
+	if err := n.startFederation(runCtx); err != nil {
+		cancel()
+		return err
+	}
 	ps, err := pubsub.NewGossipSub(runCtx, n.host, append(gossip.PubSubOptions(n.reg), pubsub.WithRawTracer(n.topic))...)
 	if err != nil {
 		cancel()
+		n.fed.Close()
 		return fmt.Errorf("start GossipSub: %w", err)
 	}
 	g, err := gossip.New(runCtx, gossip.Config{
-		Host: n.host, PubSub: ps, Registry: n.reg, Ledger: n.ledger,
+		Host: n.host, PubSub: ps, Registry: n.reg, Ledger: n.ledger, Queries: n.fed,
 		Logger: n.log.With("component", "gossip"),
 	})
 	if err != nil {
 		cancel()
+		n.fed.Close()
 		return err
 	}
 	n.netMu.Lock()
@@ -120,6 +131,9 @@ func (n *Node) closeNetwork() error {
 	var err error
 	if n.gossip != nil {
 		err = n.gossip.Close()
+	}
+	if n.fed != nil {
+		err = errors.Join(err, n.fed.Close())
 	}
 	if n.stopNetwork != nil {
 		n.stopNetwork()
@@ -291,6 +305,69 @@ func (n *Node) Invite(ctx context.Context, org, country string, roles []protocol
 		Token: tok.String(), Org: protocol.NormalizeText(org), Country: strings.ToUpper(strings.TrimSpace(country)),
 		Roles: roles, Expires: tok.Expires, Addrs: tok.Addrs,
 	}, nil
+}
+
+// InviteState is one invite this node issued, as `kolo invite list` shows
+// it. The token itself is never kept: only its public half.
+type InviteState struct {
+	ID      string          `json:"id"`
+	Org     string          `json:"org"`
+	Country string          `json:"country"`
+	Roles   []protocol.Role `json:"roles"`
+	Created string          `json:"created"`
+	Expires string          `json:"expires"`
+	State   string          `json:"state"` // open, used, expired, cancelled
+	UsedBy  peer.ID         `json:"used_by,omitempty"`
+	Used    string          `json:"used,omitempty"`
+	// Cancelled is when the invite was cancelled.
+	Cancelled string `json:"cancelled,omitempty"`
+}
+
+func inviteState(inv membership.Invite, now time.Time) InviteState {
+	return InviteState{ID: inv.ID(), Org: inv.Org, Country: inv.Country, Roles: inv.Roles, Created: inv.Created,
+		Expires: inv.Expires, State: inv.State(now), UsedBy: inv.UsedBy, Used: inv.Used, Cancelled: inv.Cancelled}
+}
+
+// Invites lists the invites this node issued, oldest first.
+func (n *Node) Invites() []InviteState {
+	now := n.now()
+	invs := n.reg.Invites()
+	out := make([]InviteState, 0, len(invs))
+	for _, inv := range invs {
+		out = append(out, inviteState(inv, now))
+	}
+	return out
+}
+
+// CancelInvite is `kolo invite cancel ID`: the invite's token can no longer
+// be used, and, once no invite is open, this node admits only members.
+func (n *Node) CancelInvite(ctx context.Context, id string) (InviteState, error) {
+	inv, err := n.reg.CancelInvite(ctx, id)
+	if err != nil {
+		return InviteState{}, err
+	}
+	return inviteState(inv, n.now()), nil
+}
+
+// RevokeMember is `kolo members revoke PEER`: this node (a founder, the
+// member's admitter, or the member itself) revokes member and tells the
+// network. The certificates the member issued and the revocations it
+// signed keep counting unless dropAdmitted; nothing it signs afterwards
+// counts, whatever date it carries.
+func (n *Node) RevokeMember(ctx context.Context, member peer.ID, dropAdmitted bool) (protocol.MemberRevocation, error) {
+	rev, err := n.reg.NewMemberRevocation(member, dropAdmitted)
+	if err != nil {
+		return rev, err
+	}
+	if err := n.reg.CheckMemberRevocation(rev); err != nil {
+		return rev, err
+	}
+	n.awaitTopic(ctx)
+	if err := n.gossip.Publish(ctx, protocol.Record{MemberRevocation: &rev}); err != nil {
+		return rev, err
+	}
+	n.log.Info("revoked a member", "member", member, "kept", len(rev.Keep), "drop_admitted", dropAdmitted)
+	return rev, nil
 }
 
 // Join is `kolo join TOKEN`: it connects to the inviter at the token's
@@ -526,7 +603,32 @@ func (n *Node) networkRoutes() {
 		info, err := n.Invite(r.Context(), in.Org, in.Country, roles, ttl)
 		return info, networkError(err)
 	})
-	n.api.HandleJSON("GET /v1/invites", func(*http.Request) (any, error) { return n.reg.Invites(), nil })
+	n.api.HandleJSON("GET /v1/invites", func(*http.Request) (any, error) { return n.Invites(), nil })
+	n.api.HandleJSON("POST /v1/invites/cancel", func(r *http.Request) (any, error) {
+		var in struct {
+			ID string `json:"id"`
+		}
+		if err := decodeBody(r, &in); err != nil {
+			return nil, err
+		}
+		info, err := n.CancelInvite(r.Context(), in.ID)
+		return info, networkError(err)
+	})
+	n.api.HandleJSON("POST /v1/members/revoke", func(r *http.Request) (any, error) {
+		var in struct {
+			Peer         string `json:"peer"`
+			DropAdmitted bool   `json:"drop_admitted"`
+		}
+		if err := decodeBody(r, &in); err != nil {
+			return nil, err
+		}
+		p, err := peer.Decode(strings.TrimSpace(in.Peer))
+		if err != nil {
+			return nil, api.BadRequest(fmt.Errorf("peer %q: not a peer ID such as 12D3KooW... (kolo members shows them): %v", in.Peer, err))
+		}
+		rev, err := n.RevokeMember(r.Context(), p, in.DropAdmitted)
+		return rev, networkError(err)
+	})
 	n.api.HandleJSON("POST /v1/join", func(r *http.Request) (any, error) {
 		var in struct {
 			Token string `json:"token"`

@@ -20,6 +20,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/connmgr"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
 )
 
 // StoreDir is the store's directory inside the home.
@@ -42,6 +43,18 @@ type Options struct {
 	// invites, endorsements); nil means time.Now. Tests move it to let an
 	// invite expire.
 	Now func() time.Time
+	// WireTap, for tests only, makes the node's connections readable by a
+	// test that sits between nodes (the canary test): nil in production,
+	// and no configuration key sets it.
+	WireTap *WireTap
+}
+
+// WireTap lets a test read every byte nodes exchange: the host speaks
+// plaintext (libp2p.NoSecurity instead of Noise and TLS), over TCP only,
+// and announces what Announce returns instead of the addresses it listens
+// on, so that other nodes dial the test's recording proxy.
+type WireTap struct {
+	Announce func(listen []ma.Multiaddr) []ma.Multiaddr
 }
 
 // Node is a running kolo node.
@@ -102,7 +115,7 @@ func New(ctx context.Context, cfg config.Config, ks *keys.Set, opts Options) (*N
 	if gater == nil {
 		gater = opts.Gater
 	}
-	h, err := newHost(cfg, ks.P2P, gater, log)
+	h, err := newHost(cfg, ks.P2P, gater, opts.WireTap, log)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -136,11 +149,6 @@ func OpenStore(cfg config.Config, ks *keys.Set, log *slog.Logger) (*store.Store,
 // and daemon.json are written to the home; Close removes them.
 func (n *Node) Start(ctx context.Context) error {
 	n.started = time.Now()
-	hist, err := n.recordStart(n.started)
-	if err != nil {
-		return err
-	}
-	n.history = hist
 	token, err := api.NewToken()
 	if err != nil {
 		return err
@@ -163,6 +171,12 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := keys.WriteFile(filepath.Join(n.cfg.Home, api.DaemonFile), []byte(d)); err != nil {
 		return err
 	}
+	// Counted last: a start that failed is not a start.
+	hist, err := n.recordStart(n.started)
+	if err != nil {
+		return err
+	}
+	n.history = hist
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.cancel = cancel
 	n.wg.Add(2)

@@ -15,7 +15,7 @@ type Status struct {
 	Version       string   `json:"version"`
 	UptimeSeconds int64    `json:"uptime_seconds"`
 	Peers         int      `json:"peers"`
-	StoreBytes    int64    `json:"store_bytes"`
+	StoreBytes    int64    `json:"store_bytes"` // disk space the store takes (StoreSize)
 	Addrs         []string `json:"addrs"`
 	API           string   `json:"api"`
 	Created       string   `json:"created,omitempty"` // first start, RFC 3339
@@ -24,7 +24,6 @@ type Status struct {
 
 // Status reports the node's state.
 func (n *Node) Status() Status {
-	lsm, vlog := n.store.Size()
 	var addrs []string
 	for _, a := range n.host.Addrs() {
 		addrs = append(addrs, a.String())
@@ -42,7 +41,7 @@ func (n *Node) Status() Status {
 		Version:       n.version,
 		UptimeSeconds: up,
 		Peers:         len(n.host.Network().Peers()),
-		StoreBytes:    lsm + vlog,
+		StoreBytes:    StoreSize(n.cfg.Home),
 		Addrs:         addrs,
 		API:           n.APIURL(),
 		Created:       n.history.Created.Format(time.RFC3339),
@@ -55,4 +54,6 @@ func (n *Node) routes() {
 	n.api.HandleJSON("GET /v1/status", func(*http.Request) (any, error) { return n.Status(), nil })
 	n.formsRoutes()
 	n.networkRoutes()
+	n.queryRoutes()
+	n.auditRoutes()
 }

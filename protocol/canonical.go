@@ -15,10 +15,10 @@ import (
 // version of the string's layout; a new layout gets a new tag.
 const (
 	TagCertificate       = "kolo-certificate-v1"
-	TagMemberRevocation  = "kolo-member-revocation-v1"
+	TagMemberRevocation  = "kolo-member-revocation-v2"
 	TagEndorsement       = "kolo-endorsement-v1"
 	TagRevocation        = "kolo-endorsement-revocation-v1"
-	TagNetwork           = "kolo-network-v1"
+	TagNetwork           = "kolo-network-v2"
 	TagJoin              = "kolo-join-v1"
 	signatureSize        = ed25519.SignatureSize
 	canonicalInitialSize = 256

@@ -14,9 +14,13 @@ import (
 // is allowed to be, set a deadline on the stream and capped it; Handler
 // decides on content.
 type Handler interface {
-	// Join admits the peer from, which presents req, or says why not.
+	// Join answers the peer from, which presents req, with the certificate
+	// it would be admitted with (signed by this node), or says why not.
 	// The error's text is sent back to the peer.
 	Join(ctx context.Context, from peer.ID, req JoinRequest) (JoinResponse, error)
+	// Admit stores and publishes cert, the certificate Join offered, now
+	// signed by the peer too, or says why not (the text is sent back).
+	Admit(ctx context.Context, from peer.ID, req JoinRequest, cert Certificate) error
 	// Missing returns the records of network the node holds whose hashes
 	// are not in have, in an order the receiver can apply them in
 	// (certificates before what they sign).
@@ -35,7 +39,8 @@ var (
 // MaxSyncRecords caps how many records one sync may bring.
 const MaxSyncRecords = 100_000
 
-// ServeJoin answers one join request read from rw.
+// ServeJoin answers one join exchange on rw: the request, the offered
+// certificate, the joining node's signature over it, the result.
 func ServeJoin(ctx context.Context, rw io.ReadWriter, from peer.ID, h Handler) error {
 	c := NewConn(rw)
 	var req JoinRequest
@@ -43,6 +48,9 @@ func ServeJoin(ctx context.Context, rw io.ReadWriter, from peer.ID, h Handler) e
 		return fmt.Errorf("join from %s: %w", from, err)
 	}
 	resp, herr := h.Join(ctx, from, req)
+	if herr == nil && resp.Certificate == nil {
+		herr = errors.New("no certificate to offer")
+	}
 	if herr != nil {
 		resp = JoinResponse{Error: herr.Error()}
 	}
@@ -52,12 +60,32 @@ func ServeJoin(ctx context.Context, rw io.ReadWriter, from peer.ID, h Handler) e
 	if herr != nil {
 		return fmt.Errorf("join from %s: %w: %w", from, ErrDenied, herr)
 	}
+	var consent JoinConsent
+	if err := c.Receive(&consent); err != nil {
+		return fmt.Errorf("join from %s: consent: %w", from, err)
+	}
+	cert := *resp.Certificate
+	cert.PeerSignature = consent.PeerSignature
+	herr = h.Admit(ctx, from, req, cert)
+	var res JoinResult
+	if herr != nil {
+		res.Error = herr.Error()
+	}
+	if err := c.Send(res); err != nil {
+		return fmt.Errorf("join from %s: %w", from, err)
+	}
+	if herr != nil {
+		return fmt.Errorf("join from %s: %w: %w", from, ErrDenied, herr)
+	}
 	return nil
 }
 
-// RequestJoin sends req on rw and reads the answer. A refusal comes back
-// as an error wrapping ErrRefused with the inviter's reason.
-func RequestJoin(ctx context.Context, rw io.ReadWriter, req JoinRequest) (JoinResponse, error) {
+// RequestJoin sends req on rw, reads the offered certificate, has accept
+// check the offer and sign it (Certificate.Accept), sends that signature
+// and reads the result. It returns the answer with the certificate signed
+// by both. A refusal comes back as an error wrapping ErrRefused with the
+// inviter's reason; an offer accept refuses ends the exchange unsigned.
+func RequestJoin(ctx context.Context, rw io.ReadWriter, req JoinRequest, accept func(JoinResponse) ([]byte, error)) (JoinResponse, error) {
 	c := NewConn(rw)
 	if err := c.Send(req); err != nil {
 		return JoinResponse{}, fmt.Errorf("join: %w", err)
@@ -72,6 +100,26 @@ func RequestJoin(ctx context.Context, rw io.ReadWriter, req JoinRequest) (JoinRe
 	if resp.Network == nil || resp.Certificate == nil {
 		return resp, errors.New("join: answer has no network file or no certificate")
 	}
+	sig, err := accept(resp)
+	if err != nil {
+		return resp, fmt.Errorf("join: the inviter's offer: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return resp, err
+	}
+	if err := c.Send(JoinConsent{PeerSignature: sig}); err != nil {
+		return resp, fmt.Errorf("join: %w", err)
+	}
+	var res JoinResult
+	if err := c.Receive(&res); err != nil {
+		return resp, fmt.Errorf("join: result: %w", err)
+	}
+	if res.Error != "" {
+		return resp, fmt.Errorf("join: %w: %s", ErrRefused, res.Error)
+	}
+	cert := *resp.Certificate
+	cert.PeerSignature = sig
+	resp.Certificate = &cert
 	return resp, nil
 }
 
@@ -193,4 +241,51 @@ func PullRecords(ctx context.Context, rw io.ReadWriter, network string, have []H
 			return out, err
 		}
 	}
+}
+
+// AnswerHandler is what a node implements to take the answers to its
+// queries delivered on AnswerID.
+type AnswerHandler interface {
+	// Deliver checks and keeps a, sent by peer from, or says why not (the
+	// text is sent back).
+	Deliver(ctx context.Context, from peer.ID, a Answer) error
+}
+
+// ServeAnswer takes one answer on rw (capped at MaxAnswerSize) and
+// acknowledges it.
+func ServeAnswer(ctx context.Context, rw io.ReadWriter, from peer.ID, h AnswerHandler) error {
+	c := NewConnSize(rw, MaxAnswerSize)
+	var a Answer
+	if err := c.Receive(&a); err != nil {
+		return fmt.Errorf("answer from %s: %w", from, err)
+	}
+	herr := h.Deliver(ctx, from, a)
+	var ack AnswerAck
+	if herr != nil {
+		ack.Error = herr.Error()
+	}
+	if err := c.Send(ack); err != nil {
+		return fmt.Errorf("answer from %s: %w", from, err)
+	}
+	if herr != nil {
+		return fmt.Errorf("answer from %s: %w: %w", from, ErrDenied, herr)
+	}
+	return nil
+}
+
+// SendAnswer sends a on rw and reads the acknowledgement; a refusal comes
+// back wrapping ErrRefused.
+func SendAnswer(rw io.ReadWriter, a Answer) error {
+	c := NewConnSize(rw, MaxAnswerSize)
+	if err := c.Send(a); err != nil {
+		return fmt.Errorf("send answer: %w", err)
+	}
+	var ack AnswerAck
+	if err := c.Receive(&ack); err != nil {
+		return fmt.Errorf("send answer: %w", err)
+	}
+	if ack.Error != "" {
+		return fmt.Errorf("send answer: %w: %s", ErrRefused, ack.Error)
+	}
+	return nil
 }

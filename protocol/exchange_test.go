@@ -30,6 +30,10 @@ func (f *fakeHandler) Join(ctx context.Context, from peer.ID, req JoinRequest) (
 	return JoinResponse{Network: &f.network, Certificate: &f.cert}, nil
 }
 
+func (f *fakeHandler) Admit(ctx context.Context, from peer.ID, req JoinRequest, cert Certificate) error {
+	return cert.Verify()
+}
+
 func (f *fakeHandler) Missing(ctx context.Context, from peer.ID, network string, have map[Hash]struct{}) ([]Record, error) {
 	f.gotHave = len(have)
 	if network != vecNetwork {
@@ -110,31 +114,59 @@ func TestJoinExchange(t *testing.T) {
 	tok := testToken(t)
 	key, err := InviteKey(tok.Secret)
 	must(t, err)
-	vecs := loadVectors(t)
 	var n Network
-	must(t, Decode(vecs[5].Record, MaxMessageSize, &n))
-	h := &fakeHandler{invite: key, network: n, cert: n.Founders[0]}
-	_, joiner, _ := seedKey(t, 0x02)
+	var offered Record
+	for _, v := range loadVectors(t) {
+		switch v.Name {
+		case "network":
+			must(t, Decode(v.Record, MaxMessageSize, &n))
+		case "member certificate":
+			must(t, Decode(v.Record, MaxMessageSize, &offered))
+		}
+	}
+	offer := *offered.Certificate
+	offer.PeerSignature = nil
+	h := &fakeHandler{invite: key, network: n, cert: offer}
+	jkey, joiner, _ := seedKey(t, 0x02)
+	accept := func(resp JoinResponse) ([]byte, error) {
+		c := *resp.Certificate
+		if err := c.VerifyOffer(); err != nil {
+			return nil, err
+		}
+		err := c.Accept(jkey)
+		return c.PeerSignature, err
+	}
 
-	run := func(req JoinRequest) (JoinResponse, error, error) {
+	run := func(req JoinRequest, accept func(JoinResponse) ([]byte, error)) (JoinResponse, error, error) {
 		client, server := net.Pipe()
 		defer client.Close()
 		errc := make(chan error, 1)
 		go func() { errc <- ServeJoin(context.Background(), server, joiner, h); server.Close() }()
-		resp, err := RequestJoin(context.Background(), client, req)
+		resp, err := RequestJoin(context.Background(), client, req, accept)
+		if err != nil {
+			client.Close()
+		}
 		return resp, err, <-errc
 	}
 	req, err := NewJoinRequest(tok, joiner, vecAge)
 	must(t, err)
-	resp, cerr, serr := run(req)
+	resp, cerr, serr := run(req, accept)
 	if cerr != nil || serr != nil || resp.Network.ID != vecNetwork {
 		t.Fatalf("join: client %v, server %v", cerr, serr)
+	}
+	if err := resp.Certificate.Verify(); err != nil {
+		t.Fatalf("the certificate after the exchange: %v", err)
+	}
+	// A signature that does not verify is refused by the inviter.
+	_, cerr, serr = run(req, func(JoinResponse) ([]byte, error) { return make([]byte, 64), nil })
+	if !errors.Is(cerr, ErrRefused) || !errors.Is(serr, ErrDenied) {
+		t.Fatalf("join with a bad signature: client %v, server %v", cerr, serr)
 	}
 	other := tok
 	other.Secret = make([]byte, 32)
 	bad, err := NewJoinRequest(other, joiner, vecAge)
 	must(t, err)
-	_, cerr, serr = run(bad)
+	_, cerr, serr = run(bad, accept)
 	if !errors.Is(cerr, ErrRefused) || !strings.Contains(cerr.Error(), "unknown invite token") || !errors.Is(serr, ErrDenied) {
 		t.Fatalf("join with an unknown invite: client %v, server %v", cerr, serr)
 	}

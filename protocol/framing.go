@@ -17,15 +17,21 @@ var ErrTooLarge = errors.New("over the size cap")
 // that many bytes of JSON. Reading refuses a length over MaxMessageSize
 // before reading the body, and decodes strictly.
 type Conn struct {
-	r msgio.ReadCloser
-	w msgio.WriteCloser
+	r   msgio.ReadCloser
+	w   msgio.WriteCloser
+	max int
 }
 
 // NewConn frames messages over rw (a libp2p stream, an io.Pipe).
-func NewConn(rw io.ReadWriter) *Conn {
+func NewConn(rw io.ReadWriter) *Conn { return NewConnSize(rw, MaxMessageSize) }
+
+// NewConnSize frames messages over rw with a cap of max bytes per message
+// (the answer protocol carries sealed figures up to MaxAnswerSize).
+func NewConnSize(rw io.ReadWriter, max int) *Conn {
 	return &Conn{
-		r: msgio.NewVarintReaderSize(rw, MaxMessageSize),
-		w: msgio.NewVarintWriter(rw),
+		r:   msgio.NewVarintReaderSize(rw, max),
+		w:   msgio.NewVarintWriter(rw),
+		max: max,
 	}
 }
 
@@ -35,8 +41,8 @@ func (c *Conn) Send(v any) error {
 	if err := encodeJSON(&buf, v); err != nil {
 		return err
 	}
-	if buf.Len() > MaxMessageSize {
-		return fmt.Errorf("send %T: %d bytes, cap %d: %w", v, buf.Len(), MaxMessageSize, ErrTooLarge)
+	if buf.Len() > c.max {
+		return fmt.Errorf("send %T: %d bytes, cap %d: %w", v, buf.Len(), c.max, ErrTooLarge)
 	}
 	if err := c.w.WriteMsg(buf.Bytes()); err != nil {
 		return fmt.Errorf("send %T: %w", v, err)
@@ -48,7 +54,7 @@ func (c *Conn) Send(v any) error {
 func (c *Conn) Receive(v any) error {
 	msg, err := c.r.ReadMsg()
 	if errors.Is(err, msgio.ErrMsgTooLarge) {
-		return fmt.Errorf("receive %T: message longer than %d bytes: %w", v, MaxMessageSize, ErrTooLarge)
+		return fmt.Errorf("receive %T: message longer than %d bytes: %w", v, c.max, ErrTooLarge)
 	}
 	if err != nil {
 		return fmt.Errorf("receive %T: %w", v, err)

@@ -42,6 +42,8 @@ func FuzzReceive(f *testing.F) {
 					_ = rec.Revocation.Verify()
 				case KindMemberRevocation:
 					_ = rec.MemberRevocation.Verify()
+				case KindQuery:
+					_ = rec.Query.Verify()
 				}
 			}
 			roundTrip(t, &rec, new(Record))
@@ -64,6 +66,16 @@ func FuzzReceive(f *testing.F) {
 			_, _ = n.Hash()
 			_ = n.Verify()
 		}
+		var consent JoinConsent
+		_ = NewConn(bytes.NewBuffer(data)).Receive(&consent)
+		var res JoinResult
+		_ = NewConn(bytes.NewBuffer(data)).Receive(&res)
+		var a Answer
+		if err := NewConnSize(bytes.NewBuffer(data), MaxAnswerSize).Receive(&a); err == nil {
+			_ = a.Verify()
+		}
+		var ack AnswerAck
+		_ = NewConn(bytes.NewBuffer(data)).Receive(&ack)
 	})
 }
 

@@ -5,18 +5,22 @@ import libp2pprotocol "github.com/libp2p/go-libp2p/core/protocol"
 // Stream protocol IDs. The version is part of the ID: a node that speaks a
 // new version registers a new ID next to the old one.
 const (
-	// JoinID is the stream protocol on which a new node presents an invite
-	// and receives its member certificate. It is the only protocol a
-	// non-member may use.
-	JoinID libp2pprotocol.ID = "/kolo/join/1.0.0"
+	// JoinID is the stream protocol on which a new node presents an invite,
+	// receives the certificate its inviter offers, signs it in turn, and
+	// learns whether it was admitted. It is the only protocol a non-member
+	// may use. (1.0.0 had the inviter alone sign the certificate.)
+	JoinID libp2pprotocol.ID = "/kolo/join/2.0.0"
 	// SyncID is the anti-entropy stream protocol: a member sends the hashes
 	// of the records it holds and receives the records it lacks.
 	SyncID libp2pprotocol.ID = "/kolo/sync/1.0.0"
+	// AnswerID is the stream protocol on which a member delivers its
+	// answer to a query (protocol.Answer) to the member that asked.
+	AnswerID libp2pprotocol.ID = "/kolo/answer/1.0.0"
 )
 
 // RecordsTopic is the GossipSub topic on which the members of network
 // publish signed records (Record): certificates, member revocations,
-// endorsements and their revocations.
+// endorsements and their revocations, and queries.
 func RecordsTopic(network string) string {
 	return "/kolo/" + network + "/records/1.0.0"
 }

@@ -108,10 +108,11 @@ func CheckDeclaration(d Declaration) error {
 // SigningBytes returns the canonical string of the network file, which the
 // creating founder signs and whose SHA-256 is the network's hash:
 //
-//	kolo-network-v1
+//	kolo-network-v2
 //	id:<network id>
 //	name:<network name>
 //	declaration-version:<v1>
+//	declaration-language:<language tag of the signed text, e.g. en>
 //	declaration:<SHA-256 of the Declaration text, hex>
 //	threshold:<endorsements needed, decimal>
 //	invite-ttl:<seconds, decimal>
@@ -172,6 +173,7 @@ func (n Network) SigningBytes() ([]byte, error) {
 		line("id", n.ID).
 		line("name", n.Name).
 		line("declaration-version", n.Declaration.Version).
+		line("declaration-language", n.Declaration.Language).
 		line("declaration", n.Declaration.SHA256).
 		line("threshold", strconv.Itoa(n.Policy.Threshold)).
 		line("invite-ttl", strconv.FormatInt(n.Policy.InviteTTLSeconds, 10))

@@ -3,26 +3,34 @@ package protocol
 import (
 	"crypto/ed25519"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"sort"
+	"strconv"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // Certificate admits a peer to a network: it binds the peer's ID (its
-// Ed25519 key) to its age recipient, organisation, country and roles, and
-// is signed by the member that admitted it (AdmittedBy). A founder's
-// certificate is signed by the founder itself and listed in the network file.
+// Ed25519 key) to its age recipient, organisation, country and roles. Two
+// parties sign the same canonical string: the member that admitted it
+// (AdmittedBy, Signature) and the admitted peer itself (PeerSignature), so
+// that no member can write a certificate for a peer that did not accept
+// exactly that one (the join exchange collects both). A founder's
+// certificate is self-signed once (no PeerSignature) and listed in the
+// network file.
 type Certificate struct {
-	Network    string  `json:"network"`
-	Peer       peer.ID `json:"peer"`
-	Age        string  `json:"age"`
-	Org        string  `json:"org"`
-	Country    string  `json:"country"`
-	Roles      []Role  `json:"roles"`
-	Issued     string  `json:"issued"`
-	AdmittedBy peer.ID `json:"admitted_by"`
-	Signature  []byte  `json:"signature"`
+	Network       string  `json:"network"`
+	Peer          peer.ID `json:"peer"`
+	Age           string  `json:"age"`
+	Org           string  `json:"org"`
+	Country       string  `json:"country"`
+	Roles         []Role  `json:"roles"`
+	Issued        string  `json:"issued"`
+	AdmittedBy    peer.ID `json:"admitted_by"`
+	Signature     []byte  `json:"signature"`
+	PeerSignature []byte  `json:"peer_signature,omitempty"`
 }
 
 // SigningBytes returns the canonical string a certificate's signature
@@ -78,33 +86,88 @@ func (c *Certificate) Sign(key crypto.PrivKey) error {
 	return err
 }
 
-// Verify checks the fields and the signature with the key in AdmittedBy.
-// It does not check that the signer is a member: that is node/membership's.
+// Accept is the admitted peer's signature: it signs c's canonical string
+// with key, which must be the key of c.Peer. A founder's certificate needs
+// none.
+func (c *Certificate) Accept(key crypto.PrivKey) error {
+	if c.Founder() {
+		return errors.New("accept certificate: a founder's certificate is self-signed; it takes no second signature")
+	}
+	msg, err := c.SigningBytes()
+	if err != nil {
+		return err
+	}
+	c.PeerSignature, err = sign(key, c.Peer, msg)
+	return err
+}
+
+// Verify checks the fields, the admitter's signature and, for a member
+// other than a founder, the peer's own signature. It does not check that
+// the admitter is a member: that is node/membership's.
 func (c Certificate) Verify() error {
 	msg, err := c.SigningBytes()
 	if err != nil {
 		return err
 	}
+	if err := c.verifyAdmitter(msg); err != nil {
+		return err
+	}
+	if c.Founder() {
+		if len(c.PeerSignature) != 0 {
+			return fieldErr("certificate", "peer_signature", "", "must be absent on a founder's (self-signed) certificate")
+		}
+		return nil
+	}
+	if len(c.PeerSignature) == 0 {
+		return fmt.Errorf("certificate for %s: not signed by the peer itself (peer_signature is empty); a member's certificate carries the signatures of its admitter and of the member: %w", c.Peer, ErrBadSignature)
+	}
+	return verify("certificate for "+c.Peer.String()+" (the peer's own signature)", c.Peer, msg, c.PeerSignature)
+}
+
+// VerifyOffer checks the fields and the admitter's signature only: what a
+// joining node checks before it adds its own signature.
+func (c Certificate) VerifyOffer() error {
+	msg, err := c.SigningBytes()
+	if err != nil {
+		return err
+	}
+	return c.verifyAdmitter(msg)
+}
+
+func (c Certificate) verifyAdmitter(msg []byte) error {
 	return verify("certificate for "+c.Peer.String(), c.AdmittedBy, msg, c.Signature)
 }
 
 // MemberRevocation ends a peer's membership. It is signed by a founder, by
 // the member that admitted the peer, or by the peer itself (leaving).
+//
+// Keep lists the records signed by the revoked member that still count:
+// the hashes of the certificates it issued and of the member revocations
+// it signed, as the revoking member saw them. Nothing else the revoked
+// member signed counts, whatever date it carries, so a revoked member
+// cannot admit anyone by backdating a certificate. Revoked is the time the
+// revoking member gives; it is shown, never used to decide validity.
 type MemberRevocation struct {
-	Network   string  `json:"network"`
-	Member    peer.ID `json:"member"`
-	Revoked   string  `json:"revoked"`
-	Signer    peer.ID `json:"signer"`
-	Signature []byte  `json:"signature"`
+	Network   string   `json:"network"`
+	Member    peer.ID  `json:"member"`
+	Revoked   string   `json:"revoked"`
+	Signer    peer.ID  `json:"signer"`
+	Keep      []string `json:"keep,omitempty"`
+	Signature []byte   `json:"signature"`
 }
+
+// MaxKeep caps the records a member revocation keeps.
+const MaxKeep = 512
 
 // SigningBytes returns the canonical string of a member revocation:
 //
-//	kolo-member-revocation-v1
+//	kolo-member-revocation-v2
 //	network:<network id>
 //	member:<peer ID of the revoked member>
 //	revoked:<YYYY-MM-DDTHH:MM:SSZ>
 //	signer:<peer ID>
+//	keep:<SHA-256 of a record signed by the member, hex>
+//	... one keep line per kept record, in ascending order, none repeated ...
 func (m MemberRevocation) SigningBytes() ([]byte, error) {
 	const rec = "member revocation"
 	if err := firstErr(
@@ -115,11 +178,33 @@ func (m MemberRevocation) SigningBytes() ([]byte, error) {
 	); err != nil {
 		return nil, err
 	}
-	return newCanon(TagMemberRevocation).
+	if len(m.Keep) > MaxKeep {
+		return nil, fieldErr(rec, "keep", strconv.Itoa(len(m.Keep)), fmt.Sprintf("keeps %d records; at most %d allowed", len(m.Keep), MaxKeep))
+	}
+	for i, h := range m.Keep {
+		if err := CheckHash(rec, "keep", h); err != nil {
+			return nil, err
+		}
+		if i > 0 && m.Keep[i-1] >= h {
+			return nil, fieldErr(rec, "keep", h, "is out of order or repeated; keep lists hashes in ascending order, each once")
+		}
+	}
+	c := newCanon(TagMemberRevocation).
 		line("network", m.Network).
 		line("member", m.Member.String()).
 		line("revoked", m.Revoked).
-		line("signer", m.Signer.String()), nil
+		line("signer", m.Signer.String())
+	for _, h := range m.Keep {
+		c = c.line("keep", h)
+	}
+	return c, nil
+}
+
+// Keeps reports whether m keeps the record whose hash is h.
+func (m MemberRevocation) Keeps(h Hash) bool {
+	s := h.String()
+	i := sort.SearchStrings(m.Keep, s)
+	return i < len(m.Keep) && m.Keep[i] == s
 }
 
 // Hash is the revocation's identity: SHA-256 of its canonical string.
@@ -318,6 +403,7 @@ type Record struct {
 	MemberRevocation *MemberRevocation `json:"member_revocation,omitempty"`
 	Endorsement      *Endorsement      `json:"endorsement,omitempty"`
 	Revocation       *Revocation       `json:"revocation,omitempty"`
+	Query            *Query            `json:"query,omitempty"`
 }
 
 // Record kinds, as Kind returns them.
@@ -326,6 +412,7 @@ const (
 	KindMemberRevocation = "member revocation"
 	KindEndorsement      = "endorsement"
 	KindRevocation       = "revocation"
+	KindQuery            = "query"
 )
 
 // Kind names the record's set field, or "" if not exactly one is set.
@@ -342,6 +429,9 @@ func (r Record) Kind() string {
 	}
 	if r.Revocation != nil {
 		kind, n = KindRevocation, n+1
+	}
+	if r.Query != nil {
+		kind, n = KindQuery, n+1
 	}
 	if n != 1 {
 		return ""
@@ -360,8 +450,10 @@ func (r Record) SigningBytes() ([]byte, error) {
 		return r.Endorsement.SigningBytes()
 	case KindRevocation:
 		return r.Revocation.SigningBytes()
+	case KindQuery:
+		return r.Query.SigningBytes()
 	}
-	return nil, fmt.Errorf("record: exactly one of certificate, member_revocation, endorsement, revocation must be set")
+	return nil, fmt.Errorf("record: exactly one of certificate, member_revocation, endorsement, revocation, query must be set")
 }
 
 // Hash is the record's identity: SHA-256 of its canonical string.
@@ -378,6 +470,8 @@ func (r Record) Network() string {
 		return r.Endorsement.Network
 	case KindRevocation:
 		return r.Revocation.Network
+	case KindQuery:
+		return r.Query.Network
 	}
 	return ""
 }

@@ -5,9 +5,12 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
@@ -26,14 +29,18 @@ const TokenPrefix = "kolo1"
 // key, binding its own peer ID: a proof seen in transit cannot be replayed
 // for another peer.
 //
-// Expires is informative for the joiner; the inviter's own record of the
-// invite decides.
+// Expires, Org and Country are informative for the joiner (kolo join warns
+// when Org is not the joining node's node.org); the inviter's own record of
+// the invite decides what the certificate says. Tokens written before Org
+// and Country were added carry neither and are read as before.
 type InviteToken struct {
 	Network string   `json:"n"`
 	Inviter peer.ID  `json:"i"`
 	Addrs   []string `json:"a"`
 	Secret  []byte   `json:"s"`
 	Expires string   `json:"e"`
+	Org     string   `json:"o,omitempty"`
+	Country string   `json:"c,omitempty"`
 }
 
 // NewInviteSecret returns a fresh 32-byte invite secret.
@@ -67,6 +74,16 @@ func (t InviteToken) Check() error {
 	}
 	if len(t.Secret) != ed25519.SeedSize {
 		return fieldErr(rec, "secret", "", fmt.Sprintf("is %d bytes; %d expected", len(t.Secret), ed25519.SeedSize))
+	}
+	if t.Org != "" {
+		if err := CheckText(rec, "org", t.Org, MaxOrgLength); err != nil {
+			return err
+		}
+	}
+	if t.Country != "" {
+		if err := CheckCountry(rec, "country", t.Country); err != nil {
+			return err
+		}
 	}
 	if len(t.Addrs) == 0 || len(t.Addrs) > MaxAddrs {
 		return fieldErr(rec, "addresses", strings.Join(t.Addrs, " "), fmt.Sprintf("has %d addresses; 1 to %d allowed", len(t.Addrs), MaxAddrs))
@@ -109,13 +126,23 @@ func ParseInviteToken(s string) (InviteToken, error) {
 	if !strings.HasPrefix(s, TokenPrefix) {
 		return t, fmt.Errorf("invite token: does not start with %q; copy the whole token that `kolo invite` printed", TokenPrefix)
 	}
-	body := strings.ToUpper(s[len(TokenPrefix):])
-	raw, err := lowerB32.DecodeString(body)
+	body := s[len(TokenPrefix):]
+	if i := strings.IndexFunc(body, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '2' && r <= '7') }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(body[i:])
+		return t, fmt.Errorf("invite token: character %q at position %d is not part of a token (a token is kolo1 followed by a-z and 2-7); copy it again, whole", r, len(TokenPrefix)+i+1)
+	}
+	// A token cut short decodes to JSON that ends early (its closing brace
+	// is in its last characters), or to no whole number of bytes.
+	cut := fmt.Errorf("invite token: it ends early (%d characters): it was not copied whole; copy all of it, from kolo1 to its last character", len(s))
+	raw, err := lowerB32.DecodeString(strings.ToUpper(body))
 	if err != nil {
-		return t, fmt.Errorf("invite token: not base32 (a-z, 2-7) after %q: %v; was it cut short?", TokenPrefix, err)
+		return t, cut
 	}
 	if err := decodeStrict(raw, &t); err != nil {
-		return t, fmt.Errorf("invite token: %w", err)
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			return t, cut
+		}
+		return t, fmt.Errorf("invite token: damaged (%w); copy it again, whole", err)
 	}
 	if err := t.Check(); err != nil {
 		return InviteToken{}, err
@@ -210,13 +237,29 @@ func (r JoinRequest) VerifyProof() error {
 }
 
 // JoinResponse answers a join request: either Error, or the network file,
-// the new member's certificate and the chain of certificates from its
-// admitter up to (not including) a founder.
+// the certificate offered to the joining node (signed by the inviter; the
+// joining node adds its own signature, PeerSignature, with JoinConsent) and
+// the chain of certificates from its admitter up to (not including) a
+// founder. A node that asks again after its admission got lost receives
+// its stored certificate, both signatures included.
 type JoinResponse struct {
 	Error       string        `json:"error,omitempty"`
 	Network     *Network      `json:"network,omitempty"`
 	Certificate *Certificate  `json:"certificate,omitempty"`
 	Chain       []Certificate `json:"chain,omitempty"`
+}
+
+// JoinConsent is the joining node's signature over the offered
+// certificate's canonical string (Certificate.Accept): it accepts exactly
+// that certificate, and only that one, from that inviter.
+type JoinConsent struct {
+	PeerSignature []byte `json:"peer_signature"`
+}
+
+// JoinResult ends a join exchange: an empty Error means the certificate,
+// with both signatures, is stored and published by the inviter.
+type JoinResult struct {
+	Error string `json:"error,omitempty"`
 }
 
 // SyncRequest is one page of the hashes of the records a node holds; More

@@ -38,21 +38,64 @@ func TestInviteTokenRefused(t *testing.T) {
 	good := testToken(t).String()
 	mutate := func(f func(*InviteToken)) string { tok := testToken(t); f(&tok); return tok.String() }
 	cases := map[string]struct{ in, want string }{
-		"no prefix":  {strings.TrimPrefix(good, TokenPrefix), "does not start with"},
-		"cut short":  {good[:len(good)-7], "invite token"},
-		"not base32": {TokenPrefix + "!!!!", "not base32"},
-		"too long":   {TokenPrefix + strings.Repeat("a", MaxTokenLength), "at most"},
-		"bad secret": {mutate(func(t *InviteToken) { t.Secret = t.Secret[:5] }), "secret"},
-		"bad addr":   {mutate(func(t *InviteToken) { t.Addrs = []string{"192.0.2.1:4001"} }), "multiaddr"},
-		"no addr":    {mutate(func(t *InviteToken) { t.Addrs = nil }), "addresses"},
-		"bad expiry": {mutate(func(t *InviteToken) { t.Expires = "tomorrow" }), "expires"},
-		"bad net":    {mutate(func(t *InviteToken) { t.Network = "x" }), "network"},
-		"JSON field": {TokenPrefix + toLower(lowerB32.EncodeToString([]byte(`{"x":1}`))), "unknown field"},
+		"no prefix":   {strings.TrimPrefix(good, TokenPrefix), "does not start with"},
+		"cut short":   {good[:len(good)-7], "not copied whole"},
+		"not base32":  {TokenPrefix + "!!!!", `character '!' at position 6 is not part of a token`},
+		"upper case":  {strings.ToUpper(good), "does not start with"},
+		"bad org":     {mutate(func(t *InviteToken) { t.Org = "   " }), "org"},
+		"bad country": {mutate(func(t *InviteToken) { t.Country = "YU" }), "country"},
+		"middle lost": {good[:40] + good[60:], "copy it again, whole"},
+		"too long":    {TokenPrefix + strings.Repeat("a", MaxTokenLength), "at most"},
+		"bad secret":  {mutate(func(t *InviteToken) { t.Secret = t.Secret[:5] }), "secret"},
+		"bad addr":    {mutate(func(t *InviteToken) { t.Addrs = []string{"192.0.2.1:4001"} }), "multiaddr"},
+		"no addr":     {mutate(func(t *InviteToken) { t.Addrs = nil }), "addresses"},
+		"bad expiry":  {mutate(func(t *InviteToken) { t.Expires = "tomorrow" }), "expires"},
+		"bad net":     {mutate(func(t *InviteToken) { t.Network = "x" }), "network"},
+		"JSON field":  {TokenPrefix + toLower(lowerB32.EncodeToString([]byte(`{"x":1}`))), "unknown field"},
 	}
 	for name, c := range cases {
 		if _, err := ParseInviteToken(c.in); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: ParseInviteToken = %v, want error containing %q", name, err, c.want)
 		}
+	}
+}
+
+// TestInviteTokenCut: a token cut short anywhere after its prefix (a
+// line lost in copying, a selection that stopped early) says it was not
+// copied whole, whatever the length.
+func TestInviteTokenCut(t *testing.T) {
+	t.Parallel()
+	tok := testToken(t)
+	tok.Org, tok.Country = "Open Gate – La Strada", "MK"
+	good := tok.String()
+	for n := len(TokenPrefix); n < len(good); n++ {
+		got, err := ParseInviteToken(good[:n])
+		if err == nil && got.String() == good {
+			continue // only the JSON's final newline was lost
+		}
+		if err == nil || !strings.Contains(err.Error(), "it ends early") || !strings.Contains(err.Error(), "not copied whole") {
+			t.Fatalf("token cut to %d of %d characters: %v", n, len(good), err)
+		}
+	}
+}
+
+// TestInviteTokenOrg: a token names the invited organisation and country;
+// a token written without them (before they were added) is read as
+// before.
+func TestInviteTokenOrg(t *testing.T) {
+	t.Parallel()
+	tok := testToken(t)
+	tok.Org, tok.Country = "Open Gate – La Strada", "MK"
+	got, err := ParseInviteToken(tok.String())
+	must(t, err)
+	if got.Org != tok.Org || got.Country != "MK" {
+		t.Fatalf("round trip: %q %q", got.Org, got.Country)
+	}
+	// The JSON of a token from before: no "o", no "c".
+	old := TokenPrefix + toLower(lowerB32.EncodeToString([]byte(`{"n":"`+vecNetwork+`","i":"`+testToken(t).Inviter.String()+
+		`","a":["/ip4/192.0.2.1/tcp/4001"],"s":"AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM=","e":"2026-02-08T12:00:00Z"}`)))
+	if got, err := ParseInviteToken(old); err != nil || got.Org != "" {
+		t.Fatalf("token without org: %+v, %v", got, err)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
@@ -67,12 +68,16 @@ func buildVectors(t *testing.T) []vector {
 		Country: "BA", Date: "2026-02-02", Signer: id2}
 	must(t, founder.Sign(k1))
 	must(t, member.Sign(k1))
+	must(t, member.Accept(k2))
+	memberHash, err := member.Hash()
+	must(t, err)
 	must(t, end.Sign(k2))
 	endHash, err := end.Hash()
 	must(t, err)
 	rev := Revocation{Network: vecNetwork, Endorsement: endHash.String(), Date: "2026-03-01", Signer: id2}
 	must(t, rev.Sign(k2))
-	mrev := MemberRevocation{Network: vecNetwork, Member: id2, Revoked: "2026-04-01T08:00:00Z", Signer: id1}
+	mrev := MemberRevocation{Network: vecNetwork, Member: id2, Revoked: "2026-04-01T08:00:00Z", Signer: id1,
+		Keep: []string{strings.Repeat("0f", 32), memberHash.String()}}
 	must(t, mrev.Sign(k1))
 	net := Network{ID: vecNetwork, Name: "Western Balkans CSO network (test vectors)",
 		Declaration: Declaration{Version: "v1", Language: "en", SHA256: hex.EncodeToString(declHash[:]), Text: vecText},
@@ -92,10 +97,23 @@ func buildVectors(t *testing.T) []vector {
 	sb := func(b []byte, err error) []byte { must(t, err); return b }
 	add("founder certificate", s1, id1, Record{Certificate: &founder}, sb(founder.SigningBytes()), founder.Signature)
 	add("member certificate", s1, id1, Record{Certificate: &member}, sb(member.SigningBytes()), member.Signature)
+	add("member certificate, the member's own signature", s2, id2, Record{Certificate: &member}, sb(member.SigningBytes()), member.PeerSignature)
 	add("endorsement", s2, id2, Record{Endorsement: &end}, sb(end.SigningBytes()), end.Signature)
 	add("endorsement revocation", s2, id2, Record{Revocation: &rev}, sb(rev.SigningBytes()), rev.Signature)
 	add("member revocation", s1, id1, Record{MemberRevocation: &mrev}, sb(mrev.SigningBytes()), mrev.Signature)
 	add("network", s1, id1, net, sb(net.SigningBytes()), net.Signature)
+
+	q := Query{Network: vecNetwork, ID: "kolovectorsqueryid23456abc", Requester: id2,
+		Text: "count judgment by country, year where verdict = convicted", Epsilon: "0.5",
+		Issued: "2026-05-04T10:00:00Z", Expires: "2026-05-05T10:00:00Z"}
+	must(t, q.Sign(k2))
+	add("query", s2, id2, Record{Query: &q}, sb(q.SigningBytes()), q.Signature)
+	qh, err := q.Hash()
+	must(t, err)
+	ans := Answer{Network: vecNetwork, Query: qh.String(), Answerer: id1, Requester: id2, Answered: "2026-05-04T10:00:02Z",
+		Sealed: []byte("age-encryption.org/v1\n(the sealed figures, opaque here)\n")}
+	must(t, ans.Sign(k1))
+	add("answer", s1, id1, ans, sb(ans.SigningBytes()), ans.Signature)
 
 	// The join proof is signed by the invite key (seed 0x03), not a peer key.
 	tok := InviteToken{Network: vecNetwork, Inviter: id1, Addrs: []string{"/ip4/192.0.2.1/tcp/4001"},
@@ -184,6 +202,12 @@ func TestVectorsDecodeAndVerify(t *testing.T) {
 			signed, err = r.SigningBytes()
 			must(t, err)
 			must(t, r.VerifyProof())
+		case "answer":
+			var a Answer
+			must(t, Decode(v.Record, MaxAnswerSize, &a))
+			signed, err = a.SigningBytes()
+			must(t, err)
+			must(t, a.Verify())
 		default:
 			var r Record
 			must(t, Decode(v.Record, MaxMessageSize, &r))
@@ -198,6 +222,8 @@ func TestVectorsDecodeAndVerify(t *testing.T) {
 				must(t, r.Revocation.Verify())
 			case KindMemberRevocation:
 				must(t, r.MemberRevocation.Verify())
+			case KindQuery:
+				must(t, r.Query.Verify())
 			}
 		}
 		if string(signed) != v.Signed {

@@ -41,14 +41,19 @@ func (t *Net) Found(ctx context.Context, i int) error {
 }
 
 // Invite issues on node i an invite for node j's organisation and country,
-// with the partner role, valid for ttl (zero: the network's policy), and
-// returns the token, as `kolo invite` prints it.
+// with node j's roles (Options.Roles; partner by default), valid for ttl
+// (zero: the network's policy), and returns the token, as `kolo invite`
+// prints it.
 func (t *Net) Invite(ctx context.Context, i, j int, ttl time.Duration) (string, error) {
 	n := t.Node(i)
 	if n == nil {
 		return "", fmt.Errorf("testnet: invite on node %d: node stopped", i)
 	}
-	inv, err := n.Invite(ctx, Org(j), Countries[j%len(Countries)], []protocol.Role{protocol.RolePartner}, ttl)
+	roles := t.opts.Roles[j]
+	if len(roles) == 0 {
+		roles = []protocol.Role{protocol.RolePartner}
+	}
+	inv, err := n.Invite(ctx, Org(j), Countries[j%len(Countries)], roles, ttl)
 	if err != nil {
 		return "", fmt.Errorf("testnet: node %d invites node %d: %w", i, j, err)
 	}

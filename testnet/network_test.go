@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"slices"
 	"strings"
@@ -15,11 +16,13 @@ import (
 	"github.com/kolo-net/kolo/node"
 	"github.com/kolo-net/kolo/node/declaration"
 	"github.com/kolo-net/kolo/node/keys"
+	"github.com/kolo-net/kolo/node/membership"
 	"github.com/kolo-net/kolo/protocol"
 	"github.com/libp2p/go-libp2p"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 )
 
@@ -85,9 +88,20 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 // now (time.Now if nil), and stops them when the test ends.
 func startNet(ctx context.Context, t *testing.T, n int, logs *logBuffer, now func() time.Time) *Net {
 	t.Helper()
+	return startNetOpts(ctx, t, n, logs, node.Options{BuiltInForms: []string{}, Now: now})
+}
+
+// startNetForms is startNet with the built-in forms, served by the test
+// binary (TestMain), for nodes that hold records.
+func startNetForms(ctx context.Context, t *testing.T, n int, logs *logBuffer) *Net {
+	t.Helper()
+	return startNetOpts(ctx, t, n, logs, node.Options{})
+}
+
+func startNetOpts(ctx context.Context, t *testing.T, n int, logs *logBuffer, opts node.Options) *Net {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	net, err := Start(ctx, Options{N: n, Dir: t.TempDir(), Logger: log,
-		Node: node.Options{BuiltInForms: []string{}, Now: now}})
+	net, err := Start(ctx, Options{N: n, Dir: t.TempDir(), Logger: log, Node: opts})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,4 +417,88 @@ func newHost(t *testing.T, key crypto.PrivKey) host.Host {
 	}
 	t.Cleanup(func() { h.Close() })
 	return h
+}
+
+// TestRevokedPartnerCannotAdmit: the founder revokes a partner; the member
+// that partner admitted keeps its membership everywhere, the partner is cut
+// off everywhere, and a certificate the revoked partner signs afterwards,
+// dated before its revocation and accepted by a peer of its own, is refused
+// by every node and lets that peer connect nowhere (membership holes 1-2).
+func TestRevokedPartnerCannotAdmit(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	logs := &logBuffer{}
+	net := startNet(ctx, t, 4, logs, nil)
+	if err := net.Found(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][2]int{{0, 1}, {1, 2}, {0, 3}} {
+		tok, err := net.Invite(ctx, p[0], p[1], 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := net.Join(ctx, p[1], tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := net.WaitMembers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.ConnectAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	id1, id2 := net.Node(1).PeerID(), net.Node(2).PeerID()
+	before, _ := net.Node(0).Registry().Member(id1)
+	k1, err := keys.Read(ctx, net.HomeOf(1), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	rev, err := net.Node(0).RevokeMember(ctx, id1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rev.Keep) != 1 {
+		t.Fatalf("the revocation keeps %d records, want node 2's certificate", len(rev.Keep))
+	}
+	if err := WaitFor(ctx, "every node sees node 1 revoked and node 2 still a member", func() bool {
+		for _, i := range []int{0, 2, 3} {
+			n := net.Node(i)
+			if n.IsMember(id1) || !n.IsMember(id2) || n.Host().Network().Connectedness(id1) == network.Connected {
+				return false
+			}
+		}
+		return true
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.StopNode(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	// The revoked partner's key signs a certificate for a peer of its own,
+	// dated a day before it was admitted, and the peer signs it too.
+	puppet := newHost(t, nil)
+	puppetKey := puppet.Peerstore().PrivKey(puppet.ID())
+	nw, _ := net.Node(0).Registry().Network()
+	issued, _ := protocol.ParseTime(before.Certificate.Issued)
+	backdated := protocol.Certificate{Network: nw.ID, Peer: puppet.ID(), Age: before.Certificate.Age, Org: "Puppet", Country: "RS",
+		Roles: []protocol.Role{protocol.RolePartner}, Issued: protocol.FormatTime(issued.Add(-24 * time.Hour)), AdmittedBy: id1}
+	if err := backdated.Sign(k1.P2P); err != nil {
+		t.Fatal(err)
+	}
+	if err := backdated.Accept(puppetKey); err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 2, 3} {
+		if _, err := net.Node(i).Gossip().Accept(ctx, protocol.Record{Certificate: &backdated}); !errors.Is(err, membership.ErrRevoked) {
+			t.Fatalf("node %d on the backdated certificate: %v", i, err)
+		}
+		if net.Node(i).IsMember(puppet.ID()) {
+			t.Fatalf("node %d counts the puppet", i)
+		}
+	}
+	_ = puppet.Connect(ctx, net.AddrInfo(3))
+	waitLog(ctx, t, logs, "node=3", "gater: refused connection from a non-member", puppet.ID().String())
 }

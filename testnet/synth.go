@@ -1,13 +1,16 @@
 package testnet
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/kolo-net/kolo/node"
+	"github.com/kolo-net/kolo/node/records"
 	"github.com/kolo-net/kolo/plugins/sdk"
 )
 
@@ -64,7 +67,8 @@ func synthValue(f sdk.Field, rng *rand.Rand, now time.Time) any {
 	case sdk.TypeText:
 		return "synthetic test record"
 	default: // sdk.TypeString
-		return fmt.Sprintf("T-%04d", rng.IntN(10000))
+		// Unique enough that case numbers do not repeat in a large import.
+		return fmt.Sprintf("T-%08x", rng.Uint32())
 	}
 }
 
@@ -162,4 +166,97 @@ func orderDates(fi sdk.FormInfo, a sdk.Answers, rng *rand.Rand, now time.Time) {
 		day = day.AddDate(0, 0, 1+rng.IntN(max(1, left)))
 		a[id] = day.Format(sdk.DateLayout)
 	}
+}
+
+// SeedCanaries enters n synthetic records on node's own country's forms,
+// as SeedNode does, with canary written into every personal or free-text
+// answer that holds text (suffixed with the field's id, so a leak says
+// which field leaked). It returns the records entered and the canaries
+// they hold.
+func SeedCanaries(ctx context.Context, nd *node.Node, n int, seed uint64, canary string) (recs, canaries int, err error) {
+	book, plugins := nd.Records(), nd.Plugins()
+	if book == nil || plugins == nil {
+		return 0, 0, fmt.Errorf("testnet: node %s has no records service", nd.PeerID())
+	}
+	cc := strings.ToLower(nd.Config().Node.Country)
+	rng := rand.New(rand.NewPCG(seed, seed^0x5bd1e995))
+	now := time.Now()
+	for i := range n {
+		k := sdk.Kinds[i%len(sdk.Kinds)]
+		fi, ok := plugins.Latest(cc + "." + string(k))
+		if !ok {
+			continue
+		}
+		a := Synthesize(fi, rng, now)
+		for _, f := range fi.Fields {
+			if f.Private() && (f.Type == sdk.TypeString || f.Type == sdk.TypeText) && len(f.Options) == 0 {
+				a[f.ID] = canary + "-" + f.ID
+			}
+		}
+		a, err := mend(ctx, plugins, fi, a, rng, now)
+		if err != nil {
+			return recs, canaries, err
+		}
+		for _, v := range a {
+			if s, ok := v.(string); ok && strings.HasPrefix(s, canary) {
+				canaries++
+			}
+		}
+		if _, err := book.Add(ctx, fi.Ref(), a); err != nil {
+			return recs, canaries, fmt.Errorf("testnet: seed %s: %w", fi.Ref(), err)
+		}
+		recs++
+	}
+	return recs, canaries, nil
+}
+
+// SeedBulk enters n synthetic records of kind on node's own country's
+// latest form of that kind, fast: the answers are made, checked with the
+// form in batches and mended where refused, then imported as one JSON
+// Lines import (all or nothing), as a monitor's spreadsheet would be. It
+// returns how many it entered (0 when the country has no such form).
+func SeedBulk(ctx context.Context, nd *node.Node, kind sdk.Kind, n int, seed uint64) (int, error) {
+	book, plugins := nd.Records(), nd.Plugins()
+	if book == nil || plugins == nil {
+		return 0, fmt.Errorf("testnet: node %s has no records service", nd.PeerID())
+	}
+	fi, ok := plugins.Latest(strings.ToLower(nd.Config().Node.Country) + "." + string(kind))
+	if !ok || n <= 0 {
+		return 0, nil
+	}
+	rng := rand.New(rand.NewPCG(seed, seed^0x2545f4914f6cdd1d))
+	now := time.Now()
+	rows := make([]sdk.Answers, n)
+	for i := range rows {
+		rows[i] = Synthesize(fi, rng, now)
+		orderDates(fi, rows[i], rng, now)
+	}
+	const batch = 1024
+	for start := 0; start < n; start += batch {
+		end := min(start+batch, n)
+		res, err := plugins.Check(ctx, fi.ID, fi.Version, rows[start:end])
+		if err != nil {
+			return 0, fmt.Errorf("testnet: check synthetic %s: %w", fi.Ref(), err)
+		}
+		for i, r := range res {
+			if r.Valid() {
+				continue
+			}
+			if rows[start+i], err = mend(ctx, plugins, fi, rows[start+i], rng, now); err != nil {
+				return 0, err
+			}
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	for _, a := range rows {
+		if err := enc.Encode(a); err != nil {
+			return 0, err
+		}
+	}
+	res, err := book.Import(ctx, &buf, records.ImportOptions{Form: fi.Ref(), Format: records.FormatJSONL})
+	if err != nil {
+		return 0, fmt.Errorf("testnet: import synthetic %s: %w", fi.Ref(), err)
+	}
+	return res.Records, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/kolo-net/kolo/config"
 	"github.com/kolo-net/kolo/node"
 	"github.com/kolo-net/kolo/node/keys"
+	"github.com/kolo-net/kolo/protocol"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 )
@@ -35,6 +36,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Node is passed to every node (version, plugin executable, ...).
 	Node node.Options
+	// Configure, if set, changes node i's configuration when its home is
+	// made (a test gives one node another query policy, say).
+	Configure func(i int, c *config.Config)
+	// Roles, if it has an entry for node i, are the roles node i is
+	// invited with (default: partner).
+	Roles map[int][]protocol.Role
 }
 
 // Net is a running test network.
@@ -65,7 +72,7 @@ func Start(ctx context.Context, opts Options) (*Net, error) {
 	t := &Net{opts: opts, nodes: make([]*node.Node, opts.N), homes: make([]string, opts.N)}
 	for i := range opts.N {
 		t.homes[i] = Home(opts.Dir, i)
-		if err := initHome(t.homes[i], i); err != nil {
+		if err := initHome(t.homes[i], i, opts.Configure); err != nil {
 			return nil, err
 		}
 	}
@@ -90,11 +97,14 @@ func loopback() config.Config {
 	return c
 }
 
-func initHome(home string, i int) error {
+func initHome(home string, i int, configure func(int, *config.Config)) error {
 	if _, err := os.Stat(filepath.Join(home, config.FileName)); err == nil {
 		return nil // reuse an existing node
 	}
 	c := loopback()
+	if configure != nil {
+		configure(i, &c)
+	}
 	_, err := node.Init(node.InitOptions{Home: home, Org: Org(i), Country: Countries[i%len(Countries)], Config: &c})
 	if err != nil {
 		return fmt.Errorf("testnet: init node %d: %w", i, err)

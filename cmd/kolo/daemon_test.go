@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,12 +33,19 @@ var loopback = []string{"--api-port", "0", "--listen", "/ip4/127.0.0.1/tcp/0,/ip
 // to completion.
 func kolo(t testing.TB, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return koloIn(t, env, "", args...)
+}
+
+// koloIn is kolo with stdin as the command's standard input.
+func koloIn(t testing.TB, env []string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	// A command that should fail but runs on (a daemon that starts after
 	// all) is killed at the deadline, failing the test instead of hanging it.
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "kolo", args...)
 	cmd.Env = append(cleanEnv(), env...)
+	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
@@ -243,6 +251,8 @@ func TestBadConfig(t *testing.T) {
 		{"bad port", replaceConfig("port: 4711", "port: 70000"), nil, []string{"api.port", "0..65535", "70000"}},
 		{"port not a number", replaceConfig("port: 4711", "port: eighty"), nil, []string{"api.port", "whole number", "eighty"}},
 		{"bad port from env", nil, []string{"KOLO_API_PORT=-5"}, []string{"api.port", "KOLO_API_PORT", "0..65535"}},
+		{"unknown variable", nil, []string{"KOLO_API_PROT=4801"}, []string{"KOLO_API_PROT", "no configuration key has this variable", "KOLO_API_PORT"}},
+		{"duration without unit", nil, []string{"KOLO_PLUGINS_CALL_TIMEOUT=10"}, []string{"plugins.call_timeout", "has no unit", "10s"}},
 		{"bad country", replaceConfig(`country: "RS"`, `country: "YU"`), nil, []string{"node.country", "YU", "ISO 3166"}},
 		{"missing key file", removeFile("store.key"), nil, []string{"store.key", "missing"}},
 	}
@@ -343,5 +353,118 @@ func removeFile(name string) func(*testing.T, string) {
 		if err := os.Remove(filepath.Join(home, name)); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestP2PPortTaken: a second daemon told to listen on a port the first
+// one's libp2p host holds fails, as a taken API port does, with one line
+// naming the address; it does not say ready beside the first. TCP and
+// QUIC (UDP) alike.
+func TestP2PPortTaken(t *testing.T) {
+	t.Parallel()
+	first, _ := initNode(t, nil)
+	d := startDaemon(t, first, nil)
+	var tcp, quic string
+	for _, f := range strings.Fields(d.ready) {
+		if addrs, ok := strings.CutPrefix(f, "addrs="); ok {
+			for _, a := range strings.Split(addrs, ",") {
+				switch {
+				case strings.HasSuffix(a, "/quic-v1"):
+					quic = a
+				case strings.Contains(a, "/tcp/"):
+					tcp = a
+				}
+			}
+		}
+	}
+	if tcp == "" || quic == "" {
+		t.Fatalf("ready line %q lacks a TCP or a QUIC address", d.ready)
+	}
+	for _, addr := range []string{tcp, quic} {
+		second, _ := initNode(t, nil)
+		_, errOut, code := kolo(t, nil, "run", "--home", second, "--api-port", "0", "--listen", addr)
+		msg := strings.TrimSpace(errOut)
+		if code == 0 || !strings.Contains(msg, "network.listen "+addr) || !strings.Contains(msg, "address already in use") || strings.Contains(msg, "\n") {
+			t.Errorf("second daemon on %s: exit %d, stderr:\n%s\nwant one line naming network.listen %s and the port in use", addr, code, msg, addr)
+		}
+	}
+	if st, code := status(t, first); code != 0 || !st.Running {
+		t.Fatalf("first daemon no longer answers: exit %d %+v", code, st)
+	}
+	d.stop(t)
+}
+
+// TestFailedStartNotCounted: a start that fails (here on an API port that
+// another daemon holds, which is found after the store is open) is not
+// counted in status's starts.
+func TestFailedStartNotCounted(t *testing.T) {
+	t.Parallel()
+	first, _ := initNode(t, nil)
+	d := startDaemon(t, first, nil)
+	_, api, ok := strings.Cut(d.ready, " api=http://127.0.0.1:")
+	if !ok {
+		t.Fatalf("ready line %q has no API address", d.ready)
+	}
+	second, _ := initNode(t, nil)
+	for range 2 {
+		_, errOut, code := kolo(t, nil, "run", "--home", second, "--listen", "/ip4/127.0.0.1/tcp/0", "--api-port", api)
+		if code == 0 || !strings.Contains(errOut, "local API on 127.0.0.1:"+api) {
+			t.Fatalf("run on a taken API port: exit %d, %s", code, errOut)
+		}
+	}
+	d2 := startDaemon(t, second, nil)
+	if st, code := status(t, second); code != 0 || st.Starts != 1 {
+		t.Errorf("after two failed starts and one that worked: starts=%d (exit %d), want 1", st.Starts, code)
+	}
+	d2.stop(t)
+	d.stop(t)
+}
+
+// TestStatusWithBadConfig: a mistake in kolo.yaml, made while the daemon
+// runs, does not turn status into a failure (health checks read its exit
+// status): status says the daemon runs, exit 0, and warns that the next
+// start will fail; once the daemon is stopped, exit 3 as always.
+func TestStatusWithBadConfig(t *testing.T) {
+	t.Parallel()
+	home, peerID := initNode(t, nil)
+	d := startDaemon(t, home, nil)
+	appendConfig("\nfrobnicate: 1\n")(t, home)
+	out, errOut, code := kolo(t, nil, "status", "--home", home)
+	if code != 0 || !strings.Contains(out, "state:         running") || !strings.Contains(errOut, "frobnicate") || !strings.Contains(errOut, "kolo run will refuse to start") {
+		t.Fatalf("status of a running daemon with a typo in kolo.yaml: exit %d\n%s\n%s", code, out, errOut)
+	}
+	d.stop(t)
+	st, code := status(t, home)
+	if code != exitNotRunning || st.Running || st.PeerID != peerID {
+		t.Fatalf("status of the stopped node: exit %d, %+v", code, st)
+	}
+}
+
+// TestStatusStoreSize: status shows the disk space the store takes, as du
+// counts it, running or not; not 0 (Badger's own figure after a start) nor
+// the length of its sparse, preallocated files.
+func TestStatusStoreSize(t *testing.T) {
+	t.Parallel()
+	home, _ := initNode(t, nil)
+	du := func() int64 {
+		out, err := exec.Command("du", "-sk", filepath.Join(home, "store")).Output()
+		if err != nil {
+			t.Fatalf("du: %v", err)
+		}
+		var kib int64
+		if _, err := fmt.Sscan(string(out), &kib); err != nil {
+			t.Fatalf("du printed %q: %v", out, err)
+		}
+		return kib << 10
+	}
+	d := startDaemon(t, home, nil)
+	st, _ := status(t, home)
+	if want := du(); st.StoreBytes <= 0 || st.StoreBytes > 2*want {
+		t.Errorf("running: store_bytes %d, du says %d", st.StoreBytes, want)
+	}
+	d.stop(t)
+	st, _ = status(t, home)
+	if want := du(); st.StoreBytes != want {
+		t.Errorf("stopped: store_bytes %d, du says %d", st.StoreBytes, want)
 	}
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -14,6 +17,7 @@ import (
 	"github.com/kolo-net/kolo/node/declaration"
 	"github.com/kolo-net/kolo/protocol"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 )
 
 func newDeclarationCmd(g *globals) *cobra.Command {
@@ -69,7 +73,7 @@ every endorsement name. Other languages are translations of it.`,
 			if t.Language == declaration.Original {
 				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s (%s, the original), SHA-256 %s\n", t.Version, t.Language, t.Identity)
 			} else {
-				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s, %s translation of the English original with SHA-256 %s (what is signed)\n", t.Version, t.Language, t.Identity)
+				fmt.Fprintf(cmd.ErrOrStderr(), "Declaration %s in %s: a translation, for information until the network adopts it; what is signed is the English original, SHA-256 %s\n", t.Version, t.Language, t.Identity)
 			}
 			_, err = io.WriteString(cmd.OutOrStdout(), t.Markdown)
 			return err
@@ -82,18 +86,66 @@ every endorsement name. Other languages are translations of it.`,
 }
 
 func newDeclSignCmd(g *globals) *cobra.Command {
-	var asJSON bool
+	var asJSON, yes bool
 	c := &cobra.Command{
-		Use:   "sign",
+		Use:   "sign [--yes]",
 		Short: "Endorse the Declaration in this organisation's name, dated today",
 		Long: `sign endorses the network's Declaration: the endorsement names the network,
 the Declaration's SHA-256, this organisation and country as in its member
 certificate, and today's date (UTC), and is signed with this node's Ed25519
-key. It is sent to every node; signing again is harmless.`,
+key. It is sent to every node, and can be withdrawn (kolo declaration revoke)
+but not undone.
+
+sign first shows which text is signed (its title, version and SHA-256, the
+hash kolo declaration show prints) and in whose name, and asks; --yes answers
+for scripts, and off a terminal it is required. An organisation whose
+endorsement counts is told so, with the date it signed on: to sign again,
+withdraw first.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			var nw node.NetworkInfo
+			if err := g.call(ctx, http.MethodGet, "/v1/network", nil, &nw); err != nil {
+				return err
+			}
+			if nw.Self == nil {
+				return errors.New("this node is not a member of the network: only members endorse")
+			}
+			var es []node.EndorsementInfo
+			if err := g.call(ctx, http.MethodGet, "/v1/declaration/endorsements", nil, &es); err != nil {
+				return err
+			}
+			self := nw.Self
+			for _, e := range es {
+				if e.Signer == self.PeerID && e.State == declaration.StateCounted {
+					return fmt.Errorf("%s (%s) already endorses the Declaration: this node signed it on %s (endorsement sha256 %s); "+
+						"nothing was signed. To sign again, withdraw first (kolo declaration revoke)", e.Org, e.Country, e.Date, e.SHA256)
+				}
+			}
+			if !yes {
+				in, ok := cmd.InOrStdin().(*os.File)
+				if !ok || !term.IsTerminal(int(in.Fd())) {
+					return fmt.Errorf("endorsing the Declaration in the name of %s is public and stays on record: confirm with --yes "+
+						"(the text signed: %s, SHA-256 %s)", self.Org, nw.Declaration.Version, nw.Declaration.SHA256)
+				}
+				w := cmd.ErrOrStderr()
+				fmt.Fprintf(w, "Endorse, in the name of %s (%s), the network's Declaration\n  %s (%s)\n  SHA-256 %s\n",
+					self.Org, self.Country, nw.Declaration.Title, nw.Declaration.Version, nw.Declaration.SHA256)
+				fmt.Fprintln(w, "(kolo declaration show prints this text and the same SHA-256.) The endorsement is sent to every member and can be withdrawn, not undone.")
+				for _, e := range es {
+					if e.State == declaration.StateCounted && declaration.OrgKey(e.Country, e.Org) == declaration.OrgKey(self.Country, self.Org) {
+						fmt.Fprintf(w, "Note: %s already counts through an endorsement another node signed on %s; this one will not count twice.\n", e.Org, e.Date)
+					}
+				}
+				fmt.Fprint(w, "Sign? Type yes: ")
+				var answer string
+				fmt.Fscanln(in, &answer)
+				if strings.ToLower(strings.TrimSpace(answer)) != "yes" {
+					return errors.New("not signed")
+				}
+			}
 			var e protocol.Endorsement
-			if err := g.call(cmd.Context(), http.MethodPost, "/v1/declaration/sign", nil, &e); err != nil {
+			if err := g.call(ctx, http.MethodPost, "/v1/declaration/sign", nil, &e); err != nil {
 				return err
 			}
 			if asJSON {
@@ -103,11 +155,12 @@ key. It is sent to every node; signing again is harmless.`,
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(cmd.OutOrStdout(), "endorsed: %s (%s), %s\nendorsement sha256: %s\n", e.Org, e.Country, e.Date, h)
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "endorsed: %s (%s), %s\ndeclaration sha256: %s\nendorsement sha256: %s\n", e.Org, e.Country, e.Date, e.Declaration, h)
 			return err
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the signed endorsement as JSON")
+	c.Flags().BoolVar(&yes, "yes", false, "do not ask for confirmation (for scripts)")
 	return c
 }
 
@@ -215,38 +268,71 @@ func printDeclStatus(w io.Writer, st declaration.Status) error {
 	for _, c := range st.ByCountry {
 		fmt.Fprintf(w, "  %s  %d\n", c.Country, c.Count)
 	}
+	if len(st.AdmittedBy) > 0 {
+		fmt.Fprintln(w, "admitted to the network by:")
+		for _, a := range st.AdmittedBy {
+			fmt.Fprintf(w, "  %s  %d\n", orgOr(a.Org, a.Peer.String()), a.Count)
+		}
+	}
+	if st.Concentration != "" {
+		fmt.Fprintf(w, "note: %s\n", st.Concentration)
+	}
 	_, err := fmt.Fprintf(w, "declaration sha256: %s\n", st.Declaration)
 	return err
 }
 
 func newDeclExportCmd(g *globals) *cobra.Command {
-	var format, out string
+	var format, out, lang string
 	c := &cobra.Command{
-		Use:   "export --format json|html [-o FILE]",
+		Use:   "export --format json|html [--lang LANG] [-o FILE]",
 		Short: "Write the endorsements as evidence (json) or as a public web page (html)",
 		Long: `export writes everything needed to check the endorsements: with --format json
 the network file, every member certificate and revocation, every endorsement
 and revocation with the signer's public key, the signature and the exact signed
 text (kolo declaration verify checks it offline); with --format html a page a
-website can publish. It writes to standard output, or to FILE with -o (written
-whole or not at all).`,
+CSO can publish on its website, in --lang (` + strings.Join(declaration.PageLanguages(), ", ") + `): the
+Declaration, how many organisations endorse it and which, by country. A page
+in another language than English shows the translation, says that it is one,
+and carries the signed English text too. It writes to standard output, or to
+FILE with -o (written whole or not at all).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != node.ExportJSON && format != node.ExportHTML {
 				return fmt.Errorf("--format %q: use json or html", format)
 			}
+			if format == node.ExportJSON && lang != declaration.Original {
+				return errors.New("--lang is for --format html: the JSON export holds the signed English text")
+			}
+			if !slices.Contains(declaration.PageLanguages(), declaration.CanonicalTag(lang)) {
+				return fmt.Errorf("--lang %q: the page is written in %s", lang, strings.Join(declaration.PageLanguages(), ", "))
+			}
+			// The page is made here from the JSON export, so that it is
+			// written in the language asked for by this command.
 			var f node.ExportFile
-			if err := g.call(cmd.Context(), http.MethodGet, "/v1/declaration/export?"+url.Values{"format": {format}}.Encode(), nil, &f); err != nil {
+			if err := g.call(cmd.Context(), http.MethodGet, "/v1/declaration/export?"+url.Values{"format": {node.ExportJSON}}.Encode(), nil, &f); err != nil {
 				return err
+			}
+			content := []byte(f.Content)
+			if format == node.ExportHTML {
+				var exp declaration.Export
+				if err := protocol.Decode(content, declaration.MaxExportSize, &exp); err != nil {
+					return fmt.Errorf("the daemon's export: %w", err)
+				}
+				var page bytes.Buffer
+				if err := declaration.WritePage(&page, exp, lang); err != nil {
+					return err
+				}
+				content = page.Bytes()
 			}
 			if out == "" || out == "-" {
-				_, err := io.WriteString(cmd.OutOrStdout(), f.Content)
+				_, err := cmd.OutOrStdout().Write(content)
 				return err
 			}
-			return writeFileAtomic(out, []byte(f.Content))
+			return writeFileAtomic(out, content)
 		},
 	}
 	c.Flags().StringVar(&format, "format", "", "json (evidence, for kolo declaration verify) or html (a public page)")
+	c.Flags().StringVar(&lang, "lang", declaration.Original, "language of the html page: "+strings.Join(declaration.PageLanguages(), ", "))
 	c.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
 	return c
 }
@@ -328,12 +414,18 @@ only if everything verifies.`,
 				r.Error = verr.Error()
 			}
 			w := cmd.OutOrStdout()
-			if asJSON {
+			switch {
+			case asJSON:
 				if err := printJSON(w, r); err != nil {
 					return err
 				}
-			} else if err := printVerify(w, args[0], r); err != nil {
-				return err
+			case verr != nil && r.Network == "":
+				// Not an export at all (the HTML page, another file): the
+				// error says what the file is and what verify reads.
+			default:
+				if err := printVerify(w, args[0], r); err != nil {
+					return err
+				}
 			}
 			if verr != nil {
 				return fmt.Errorf("%s: %w", args[0], verr)

@@ -64,15 +64,50 @@ func TestDeclarationWalkthrough(t *testing.T) {
 	if !strings.HasPrefix(token, "kolo1") || strings.ContainsAny(token, " \n") {
 		t.Fatalf("invite printed %q, want the token alone", token)
 	}
-	if out := run(joiner, "join", token); !strings.Contains(out, `joined "Western Balkans CSO network"`) || !strings.Contains(out, "admitted by ASTRA") {
-		t.Fatalf("join printed %q", out)
+	var invs []node.InviteState
+	if err := json.Unmarshal([]byte(run(founder, "invite", "list", "--json")), &invs); err != nil || len(invs) != 1 || invs[0].State != "open" || invs[0].Org != "La Strada Macedonia" {
+		t.Fatalf("invite list: %+v %v", invs, err)
+	}
+	// Hole 7: the token on standard input, never on the command line.
+	out, errOut, code := koloIn(t, nil, token+"\n", "join", "--home", joiner)
+	if code != 0 || !strings.Contains(out, `joined "Western Balkans CSO network"`) || !strings.Contains(out, "admitted by ASTRA") || strings.Contains(errOut, "warning") {
+		t.Fatalf("join < token: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if out := run(founder, "invite", "list"); strings.Contains(out, "La Strada") {
+		t.Fatalf("a used invite is listed as open:\n%s", out)
+	}
+	if out := run(founder, "invite", "list", "--all"); !strings.Contains(out, "used ") {
+		t.Fatalf("invite list --all:\n%s", out)
+	}
+	// An invite sent to the wrong address is cancelled and cannot be used.
+	wrong := strings.TrimSpace(run(founder, "invite", "--org", "Typo Org", "--country", "AL", "--role", "associate"))
+	if err := json.Unmarshal([]byte(run(founder, "invite", "list", "--json")), &invs); err != nil || len(invs) != 1 {
+		t.Fatalf("invite list: %+v %v", invs, err)
+	}
+	if out := run(founder, "invite", "cancel", invs[0].ID[:8]); !strings.Contains(out, "cancelled invite "+invs[0].ID) {
+		t.Fatalf("invite cancel: %s", out)
+	}
+	if _, errOut, code := kolo(t, nil, "invite", "cancel", "ffffffff", "--home", founder); code == 0 || !strings.Contains(errOut, "no such invite") {
+		t.Fatalf("cancel an unknown invite: exit %d, %s", code, errOut)
 	}
 	if out := run(joiner, "members"); !strings.Contains(out, "La Strada Macedonia") || !strings.Contains(out, "(this node)") {
 		t.Fatalf("members on the new node:\n%s", out)
 	}
 
-	run(joiner, "declaration", "sign")
-	run(founder, "declaration", "sign")
+	// Off a terminal, sign wants --yes; it says what would be signed.
+	if _, errOut, code := kolo(t, nil, "declaration", "sign", "--home", joiner); code == 0 ||
+		!strings.Contains(errOut, "confirm with --yes") || !strings.Contains(errOut, declaration.Current().SHA256) {
+		t.Fatalf("sign off a terminal without --yes: exit %d, %s", code, errOut)
+	}
+	if out := run(joiner, "declaration", "sign", "--yes"); !strings.Contains(out, "declaration sha256: "+declaration.Current().SHA256) {
+		t.Fatalf("sign --yes: %s", out)
+	}
+	run(founder, "declaration", "sign", "--yes")
+	// Signing again is refused, with the date this organisation signed on.
+	if _, errOut, code := kolo(t, nil, "declaration", "sign", "--yes", "--home", joiner); code == 0 ||
+		!strings.Contains(errOut, "La Strada Macedonia (MK) already endorses the Declaration: this node signed it on 20") || !strings.Contains(errOut, "nothing was signed") {
+		t.Fatalf("sign again: exit %d, %s", code, errOut)
+	}
 	deadline := time.Now().Add(readyTimeout)
 	for _, home := range []string{founder, joiner} {
 		for {
@@ -102,6 +137,12 @@ func TestDeclarationWalkthrough(t *testing.T) {
 	if !strings.Contains(page, "<html") || !strings.Contains(page, "La Strada Macedonia") {
 		t.Fatalf("html export: %.300s", page)
 	}
+	page = run(joiner, "declaration", "export", "--format", "html", "--lang", "mk")
+	for _, want := range []string{`<html lang="mk">`, "Декларацијата ја поддржаа 2 организации.", "<td>Северна Македонија</td>", "<td>Србија</td>", "La Strada Macedonia"} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("html export in mk lacks %q: %.2000s", want, page)
+		}
+	}
 	if fi, err := os.Stat(exp); err != nil || fi.Mode().Perm() != 0o644 {
 		t.Fatalf("export file: %v %v", fi, err)
 	}
@@ -112,9 +153,24 @@ func TestDeclarationWalkthrough(t *testing.T) {
 	other := filepath.Join(t.TempDir(), "node")
 	kolo(t, nil, "init", "--home", other, "--org", "Other", "--country", "AL")
 	startDaemon(t, other, nil)
-	_, errOut, code := kolo(t, nil, "join", token, "--home", other)
+	_, errOut, code = kolo(t, nil, "join", token, "--home", other)
 	if code == 0 || !strings.Contains(errOut, "only while it has an open invite") {
 		t.Fatalf("join with a used token: exit %d, %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "warning: the invite token was given on the command line") {
+		t.Fatalf("join TOKEN did not warn about the token on the command line: %s", errOut)
+	}
+	// The token names the organisation invited; this node is another.
+	if !strings.Contains(errOut, `warning: the invite is for "La Strada Macedonia" (MK), but this node is "Other" (AL)`) {
+		t.Fatalf("join with another organisation's invite did not warn: %s", errOut)
+	}
+	tokFile := filepath.Join(t.TempDir(), "token.txt")
+	if err := os.WriteFile(tokFile, []byte(wrong+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := kolo(t, nil, "join", "--token-file", tokFile, "--home", other); code == 0 || strings.Contains(errOut, "command line") ||
+		!strings.Contains(errOut, `warning: the invite is for "Typo Org" (AL), but this node is "Other" (AL)`) {
+		t.Fatalf("join --token-file with a cancelled invite: exit %d, %s", code, errOut)
 	}
 	if _, errOut, code := kolo(t, nil, "join", token, "--home", joiner); code == 0 || !strings.Contains(errOut, "already belongs to a network: Western Balkans CSO network (") {
 		t.Fatalf("join again: exit %d, %s", code, errOut)
@@ -127,6 +183,22 @@ func TestDeclarationWalkthrough(t *testing.T) {
 	}
 	if _, errOut, code := kolo(t, nil, "declaration", "revoke", "--home", joiner); code == 0 || !strings.Contains(errOut, "no endorsement to revoke") {
 		t.Fatalf("second revoke: exit %d, %s", code, errOut)
+	}
+
+	// The founder revokes the member: asked first, then for good.
+	var ms []node.MemberInfo
+	if err := json.Unmarshal([]byte(run(founder, "members", "--json")), &ms); err != nil || len(ms) != 2 {
+		t.Fatalf("members: %+v %v", ms, err)
+	}
+	joinerID := ms[1].PeerID.String()
+	if _, errOut, code := kolo(t, nil, "members", "revoke", joinerID, "--home", founder); code == 0 || !strings.Contains(errOut, "confirm with --yes") {
+		t.Fatalf("revoke without --yes off a terminal: exit %d, %s", code, errOut)
+	}
+	if out := run(founder, "members", "revoke", joinerID, "--yes"); !strings.Contains(out, "revoked "+joinerID) {
+		t.Fatalf("members revoke: %s", out)
+	}
+	if out := run(founder, "members"); !strings.Contains(out, "revoked ") {
+		t.Fatalf("members after the revocation:\n%s", out)
 	}
 }
 

@@ -32,24 +32,25 @@ func printForms(w io.Writer, forms []records.FormSummary, lang string) error {
 }
 
 func printForm(w io.Writer, fi sdk.FormInfo, lang string) error {
+	ui := func(k sdk.UIKey) string { return sdk.UIText(lang, k) }
 	fmt.Fprintf(w, "%s: %s\n", fi.Ref(), fi.Title.In(lang))
-	fmt.Fprintf(w, "kind: %s, country: %s\n", fi.Kind, fi.Country)
+	fmt.Fprintf(w, "%s: %s, %s: %s\n", ui(sdk.UIKind), ui(sdk.UIKey("kind."+string(fi.Kind))), ui(sdk.UICountry), fi.Country)
 	if fi.CodeVersion != "" {
-		fmt.Fprintf(w, "criminal code: %s\n", fi.CodeVersion)
+		fmt.Fprintf(w, "%s: %s\n", ui(sdk.UICriminalCode), sdk.CodeVersionIn(fi, lang))
 	}
 	fmt.Fprintln(w)
 	tw := newTable(w)
-	fmt.Fprintln(tw, "FIELD\tTYPE\tREQUIRED\tLABEL\tALLOWED")
+	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ui(sdk.UIField), ui(sdk.UIType), ui(sdk.UIRequired), ui(sdk.UILabel), ui(sdk.UIAllowed))
 	for _, f := range fi.Fields {
 		req := ""
 		if f.Required {
-			req = "yes"
+			req = ui(sdk.UIYes)
 		}
 		label := f.Label.In(lang)
 		if f.Private() {
-			label += " (stays on this node)"
+			label += " " + ui(sdk.UIStaysOnNode)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, f.Type, req, label, allowedValues(f))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.ID, ui(sdk.UIKey("type."+string(f.Type))), req, label, allowedValues(f, lang))
 		for _, o := range f.Options {
 			fmt.Fprintf(tw, "\t\t\t  %s\t%s\n", o.Label.In(lang), o.Value)
 		}
@@ -57,8 +58,8 @@ func printForm(w io.Writer, fi sdk.FormInfo, lang string) error {
 	return tw.Flush()
 }
 
-// allowedValues says what values a field takes, briefly.
-func allowedValues(f sdk.Field) string {
+// allowedValues says what values a field takes, briefly, in lang.
+func allowedValues(f sdk.Field, lang string) string {
 	num := func(p *float64) string { return strconv.FormatFloat(*p, 'f', -1, 64) }
 	switch f.Type {
 	case sdk.TypeInt, sdk.TypeNumber:
@@ -71,13 +72,13 @@ func allowedValues(f sdk.Field) string {
 			return "≤ " + num(f.Max)
 		}
 	case sdk.TypeDate:
-		return "YYYY-MM-DD"
+		return sdk.UIText(lang, sdk.UIDateFormat)
 	case sdk.TypeBool:
 		return "true, false"
 	case sdk.TypeChoice:
-		return "one of:"
+		return sdk.UIText(lang, sdk.UIOneOf)
 	case sdk.TypeSet:
-		return "any of (a;b in a CSV cell):"
+		return sdk.UIText(lang, sdk.UIAnyOf)
 	}
 	return ""
 }
@@ -102,29 +103,35 @@ func printSummaries(w io.Writer, l []records.Summary, deleted bool) error {
 // printRecord prints version rec of the record h, with the labels of fi
 // (which may be empty when the form is not served).
 func printRecord(w io.Writer, h records.WithHistory, rec records.Record, fi sdk.FormInfo, lang string) error {
+	ui := func(k sdk.UIKey) string { return sdk.UIText(lang, k) }
 	title := fi.Title.In(lang)
 	if title != "" {
 		title = " (" + title + ")"
 	}
-	fmt.Fprintf(w, "id:       %s\n", rec.ID)
-	fmt.Fprintf(w, "form:     %s%s\n", rec.Form, title)
-	fmt.Fprintf(w, "country:  %s", rec.Country)
+	head := newTable(w)
+	line := func(k sdk.UIKey, format string, args ...any) {
+		fmt.Fprintf(head, "%s:\t%s\n", ui(k), fmt.Sprintf(format, args...))
+	}
+	line(sdk.UIID, "%s", rec.ID)
+	line(sdk.UIForm, "%s%s", rec.Form, title)
+	country := rec.Country
 	if rec.SubJurisdiction != "" {
-		fmt.Fprintf(w, " (%s)", rec.SubJurisdiction)
+		country += " (" + rec.SubJurisdiction + ")"
 	}
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "date:     %s\n", rec.Date)
-	fmt.Fprintf(w, "version:  %d of %d\n", rec.Version, h.Record.Version)
-	fmt.Fprintf(w, "created:  %s\n", rec.Created.Local().Format(time.DateTime))
-	fmt.Fprintf(w, "updated:  %s\n", rec.Updated.Local().Format(time.DateTime))
-	fmt.Fprintf(w, "author:   %s\n", rec.Author)
+	line(sdk.UICountry, "%s", country)
+	line(sdk.UIDate, "%s", rec.Date)
+	line(sdk.UIVersion, ui(sdk.UIVersionOf), rec.Version, h.Record.Version)
+	line(sdk.UICreated, "%s", rec.Created.Local().Format(time.DateTime))
+	line(sdk.UIUpdated, "%s", rec.Updated.Local().Format(time.DateTime))
+	line(sdk.UIAuthor, "%s", rec.Author)
 	if rec.Import != "" {
-		fmt.Fprintf(w, "import:   %s\n", rec.Import)
+		line(sdk.UIImport, "%s", rec.Import)
 	}
+	head.Flush()
 	if rec.Deleted {
-		fmt.Fprintln(w, "\nThis version deletes the record; earlier versions keep its answers (--version N).")
+		fmt.Fprintln(w, "\n"+ui(sdk.UIDeletedRecord))
 	} else {
-		fmt.Fprintln(w, "\nanswers:")
+		fmt.Fprintln(w, "\n"+ui(sdk.UIAnswers))
 		tw := newTable(w)
 		for _, id := range fieldOrder(fi, rec.Fields) {
 			label := id
@@ -137,30 +144,30 @@ func printRecord(w io.Writer, h records.WithHistory, rec records.Record, fi sdk.
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", id, label, answerText(field, rec.Fields[id], lang))
 		}
 		tw.Flush()
-		fmt.Fprintln(w, "\ncommon indicators:")
+		fmt.Fprintln(w, "\n"+ui(sdk.UICommon))
 		tw = newTable(w)
 		for _, name := range slices.Sorted(maps.Keys(rec.Common)) {
 			fmt.Fprintf(tw, "  %s\t%s\n", name, answerText(sdk.Field{}, rec.Common[name], lang))
 		}
 		tw.Flush()
 	}
-	fmt.Fprintln(w, "\nhistory:")
+	fmt.Fprintln(w, "\n"+ui(sdk.UIHistory))
 	tw := newTable(w)
 	for _, r := range append(slices.Clone(h.History), h.Record) {
-		what := "edited"
+		what := sdk.UIEdited
 		switch {
 		case r.Deleted:
-			what = "deleted"
+			what = sdk.UIDeleted
 		case r.Version == 1 && r.Import != "":
-			what = "imported"
+			what = sdk.UIImported
 		case r.Version == 1:
-			what = "entered"
+			what = sdk.UIEntered
 		}
 		mark := " "
 		if r.Version == rec.Version {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, " %s %d\t%s\t%s\n", mark, r.Version, r.Updated.Local().Format(time.DateTime), what)
+		fmt.Fprintf(tw, " %s %d\t%s\t%s\n", mark, r.Version, r.Updated.Local().Format(time.DateTime), ui(what))
 	}
 	return tw.Flush()
 }
@@ -212,6 +219,11 @@ func answerText(f sdk.Field, v any, lang string) string {
 		return strings.Join(parts, "; ")
 	case float64:
 		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		if v {
+			return sdk.UIText(lang, sdk.UIYes)
+		}
+		return sdk.UIText(lang, sdk.UINo)
 	}
 	return fmt.Sprint(v)
 }

@@ -59,7 +59,7 @@ func TestRecordsThroughDaemon(t *testing.T) {
 	edited := strings.Replace(string(v1), `"victims": 3`, `"victims": 4`, 1)
 	run(true, "record", "edit", rec.ID, write("e.json", edited))
 	_, errOut := run(false, "record", "import", "--form", "rs.judgment", write("bad.csv", string(csvBad)))
-	if !strings.Contains(errOut, `row 4, sentence_months: must be 0..600, got "12 mj"`) {
+	if !strings.Contains(errOut, `row 4, sentence_months: must be a whole number 0..600, written such as 12 or 1500, got "12 mj"`) {
 		t.Fatalf("bad import through the daemon: %s", errOut)
 	}
 	out, errOut = run(true, "record", "import", "--form", "rs.judgment", write("ok.csv", string(csvOK)))

@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/kolo-net/kolo/config"
 	"github.com/kolo-net/kolo/node"
 	"github.com/kolo-net/kolo/node/api"
 	"github.com/kolo-net/kolo/node/keys"
@@ -25,28 +26,45 @@ func newStatusCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "status",
 		Short: "Show the node's state: identity, uptime, peers, store size, version",
-		Long: `status asks the running daemon for its state. When no daemon runs it shows
-what it can read from the home and exits with status 3 (as systemctl does).`,
+		Long: `status asks the running daemon for its state: identity, uptime, peers, the disk
+space the store takes, how many times the daemon started. When no daemon runs it
+shows what it can read from the home and exits with status 3 (as systemctl
+does). A mistake in kolo.yaml is reported as a warning on standard error: it
+does not change the exit status, which says whether the daemon runs.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := g.loadConfig(nil, nil)
+			home, err := g.homeDir()
 			if err != nil {
 				return err
 			}
+			// The configuration is read only to show what it says; a
+			// mistake in kolo.yaml is reported but does not make status
+			// fail while the daemon runs (health checks read the exit
+			// status), nor hide that it does not.
+			cfg, cfgErr := g.loadConfig(nil, nil)
+			if _, serr := os.Stat(filepath.Join(home, config.FileName)); cfgErr != nil && serr != nil {
+				return cfgErr // not a kolo home
+			}
 			var st node.Status
-			cl, err := api.Dial(cmd.Context(), cfg.Home)
+			cl, err := api.Dial(cmd.Context(), home)
 			switch {
 			case err == nil:
 				if err := cl.Do(cmd.Context(), http.MethodGet, "/v1/status", nil, &st); err != nil {
 					return err
 				}
+				if cfgErr != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v; the running daemon read the file when it started and is not affected, but kolo run will refuse to start until this is fixed\n", cfgErr)
+				}
 			case errors.Is(err, api.ErrNotRunning):
-				pub, perr := keys.ReadPublic(cfg.Home)
+				pub, perr := keys.ReadPublic(home)
 				if perr != nil {
 					return perr
 				}
 				st = node.Status{PeerID: pub.PeerID, AgeRecipient: pub.AgeRecipient, Org: cfg.Node.Org,
-					Country: cfg.Node.Country, Version: version, StoreBytes: dirSize(filepath.Join(cfg.Home, node.StoreDir))}
+					Country: cfg.Node.Country, Version: version, StoreBytes: node.StoreSize(home)}
+				if cfgErr != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "warning: %v; kolo run will refuse to start until this is fixed\n", cfgErr)
+				}
 			default:
 				return err
 			}
@@ -99,19 +117,4 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
-// dirSize adds up the sizes of the files under dir (0 if it is missing).
-func dirSize(dir string) int64 {
-	var total int64
-	_ = filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if fi, err := d.Info(); err == nil && !d.IsDir() {
-			total += fi.Size()
-		}
-		return nil
-	})
-	return total
 }

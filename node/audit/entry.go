@@ -14,9 +14,12 @@ const (
 	QueryReceived Event = "query_received" // a query arrived from a member
 	QueryAnswered Event = "query_answered" // this node answered it
 	QueryRefused  Event = "query_refused"  // this node refused it (Reason says why)
+	// AnswerReceived: an answer to a query this node sent came back (Node
+	// says from whom; a refusal carries its Reason).
+	AnswerReceived Event = "answer_received"
 )
 
-var events = []Event{QuerySent, QueryReceived, QueryAnswered, QueryRefused}
+var events = []Event{QuerySent, QueryReceived, QueryAnswered, QueryRefused, AnswerReceived}
 
 // Caps on an entry's text fields, in bytes; longer text is cut (marked …).
 const (

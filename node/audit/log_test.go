@@ -40,13 +40,14 @@ func (tl *testLog) open(t *testing.T) {
 	tl.st, tl.Log = st, Open(st, nil)
 }
 
-// fill appends n entries of every event in turn.
+// fill appends n entries of the four events of an answering node in turn.
 func (tl *testLog) fill(t *testing.T, n int) []Entry {
 	t.Helper()
+	cycle := []Event{QuerySent, QueryReceived, QueryAnswered, QueryRefused}
 	var out []Entry
 	for i := range n {
 		e, err := tl.Append(context.Background(), Entry{
-			Event: events[i%len(events)], Requester: fmt.Sprintf("12D3KooWRequester%d", i%3), QueryID: fmt.Sprint("q", i),
+			Event: cycle[i%len(cycle)], Requester: fmt.Sprintf("12D3KooWRequester%d", i%3), QueryID: fmt.Sprint("q", i),
 			Query: "count judgment by country", Released: i, Suppressed: i % 2, Epsilon: 0.5,
 		})
 		if err != nil {

@@ -2,10 +2,8 @@ package declaration
 
 import (
 	"bytes"
-	"embed"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"io"
 
 	"github.com/kolo-net/kolo/protocol"
@@ -14,7 +12,7 @@ import (
 
 // ExportFormat names the layout of a JSON export; a new layout gets a new
 // name.
-const ExportFormat = "kolo-declaration-export-v1"
+const ExportFormat = "kolo-declaration-export-v2"
 
 // MaxExportSize caps an export read by VerifyExport.
 const MaxExportSize = 16 << 20
@@ -28,10 +26,14 @@ type Evidence struct {
 	Signed    string `json:"signed"`
 }
 
-// SignedCertificate is a member certificate with its evidence.
+// SignedCertificate is a member certificate with its evidence: the
+// admitter's public key, the signed text, and (for a member other than a
+// founder) the member's own public key, which checks peer_signature over
+// the same text.
 type SignedCertificate struct {
 	protocol.Certificate
 	Evidence
+	PeerPublicKey []byte `json:"peer_public_key,omitempty"`
 }
 
 // SignedMemberRevocation is a member revocation with its evidence.
@@ -46,6 +48,8 @@ type SignedEndorsement struct {
 	protocol.Endorsement
 	Evidence
 	State string `json:"state"`
+	// AdmittedBy is the member that admitted the signer to the network.
+	AdmittedBy peer.ID `json:"admitted_by,omitempty"`
 }
 
 // SignedRevocation is an endorsement revocation with its evidence.
@@ -93,7 +97,7 @@ func (l *Ledger) Export() (Export, error) {
 	entries := l.List()
 	exp := Export{
 		Format: ExportFormat, Generated: protocol.FormatTime(l.now()), NetworkSHA256: h.String(),
-		Network: n, Status: statusOf(n, entries),
+		Network: n, Status: statusOf(n, entries, l.orgOf),
 		Members: []SignedCertificate{}, MemberRevocations: []SignedMemberRevocation{},
 		Endorsements: []SignedEndorsement{}, Revocations: []SignedRevocation{},
 	}
@@ -103,7 +107,13 @@ func (l *Ledger) Export() (Export, error) {
 		if err != nil {
 			return Export{}, fmt.Errorf("export certificate of %s: %w", c.Peer, err)
 		}
-		exp.Members = append(exp.Members, SignedCertificate{c, ev})
+		sc := SignedCertificate{Certificate: c, Evidence: ev}
+		if !c.Founder() {
+			if sc.PeerPublicKey, err = protocol.RawPublicKey(c.Peer); err != nil {
+				return Export{}, fmt.Errorf("export certificate of %s: %w", c.Peer, err)
+			}
+		}
+		exp.Members = append(exp.Members, sc)
 	}
 	for _, m := range mrevs {
 		ev, err := evidence(m.Signer, m.SigningBytes)
@@ -117,7 +127,7 @@ func (l *Ledger) Export() (Export, error) {
 		if err != nil {
 			return Export{}, fmt.Errorf("export endorsement by %s: %w", e.Endorsement.Signer, err)
 		}
-		exp.Endorsements = append(exp.Endorsements, SignedEndorsement{e.Endorsement, ev, e.State})
+		exp.Endorsements = append(exp.Endorsements, SignedEndorsement{e.Endorsement, ev, e.State, e.AdmittedBy})
 	}
 	for _, rec := range l.Records(nil) {
 		if r := rec.Revocation; r != nil {
@@ -146,36 +156,6 @@ func WriteJSON(w io.Writer, exp Export) error {
 	}
 	if _, err := w.Write(out); err != nil {
 		return fmt.Errorf("write export: %w", err)
-	}
-	return nil
-}
-
-//go:embed page.html.tmpl
-var pageFS embed.FS
-
-var page = template.Must(template.ParseFS(pageFS, "page.html.tmpl"))
-
-// pageData is what the HTML page shows.
-type pageData struct {
-	Title     string
-	Export    Export
-	Counted   []SignedEndorsement
-	Remaining int
-}
-
-// WriteHTML writes exp as a public web page: the Declaration, the count
-// against the threshold by country, the organisations that endorse it,
-// and how to verify. Every value is escaped by html/template.
-func WriteHTML(w io.Writer, exp Export) error {
-	d := pageData{Title: Title(exp.Network.Declaration.Text), Export: exp}
-	for _, e := range exp.Endorsements {
-		if e.State == StateCounted {
-			d.Counted = append(d.Counted, e)
-		}
-	}
-	d.Remaining = max(exp.Status.Threshold-exp.Status.Count, 0)
-	if err := page.Execute(w, d); err != nil {
-		return fmt.Errorf("write HTML export: %w", err)
 	}
 	return nil
 }

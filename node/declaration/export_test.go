@@ -39,7 +39,7 @@ func exportedWorld(t testing.TB) (*world, []byte) {
 	if _, err := w.ledger.Revoke(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	mr, _ := w.reg.NewMemberRevocation(d.id)
+	mr, _ := w.reg.NewMemberRevocation(d.id, false)
 	if _, err := w.reg.Revoke(ctx, mr); err != nil {
 		t.Fatal(err)
 	}
@@ -144,12 +144,20 @@ func TestExportTampered(t *testing.T) {
 		"wrong format":  {edit(func(m map[string]any) { m["format"] = "v0" }), "format"},
 		"trailing data": {append(append([]byte{}, data...), []byte("{}")...), "data after"},
 		"too large":     {append(append([]byte{}, data...), bytes.Repeat([]byte(" "), MaxExportSize)...), "over the size cap"},
-		"not JSON":      {[]byte("<html>"), "malformed JSON"},
+		"not JSON":      {[]byte("hello"), "not a JSON export of the Declaration (kolo declaration export --format json): malformed JSON"},
+		"HTML":          {[]byte("\ufeff\n  <!DOCTYPE html><html>"), "this is a web page (HTML)"},
+		"count by country changed": {edit(func(m map[string]any) {
+			m["status"].(map[string]any)["by_country"] = []any{map[string]any{"country": "AL", "count": 2}}
+		}), "the export claims 2 of 20 endorsements (AL 2); the verified records give 2 (BA 1, RS 1)"},
 	}
 	for name, c := range cases {
 		_, err := VerifyExport(bytes.NewReader(c.in))
 		if !errors.Is(err, ErrInvalidExport) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: VerifyExport = %v; want ErrInvalidExport containing %q", name, err, c.want)
+		}
+		// People's words, not Go's: no type names, no struct dumps.
+		if err != nil && (strings.Contains(err.Error(), "declaration.") || strings.Contains(err.Error(), "{")) {
+			t.Errorf("%s: VerifyExport = %v: Go values in the message", name, err)
 		}
 	}
 }
@@ -167,11 +175,14 @@ func TestExportHTML(t *testing.T) {
 	}
 	html := buf.String()
 	for _, want := range []string{
+		`<html lang="en">`,
 		"<title>Western Balkans Civil Society Declaration",
-		"2 of 20 organisations needed have endorsed",
-		"18 more needed",
+		"2 organisations have endorsed this Declaration.",
+		"It becomes viable once 20 organisations have endorsed it: 18 more are needed.",
 		"ASTRA &lt;Anti Trafficking Action&gt;", // escaped
 		"Udruženje „Žene s Unom“",
+		"<td>Serbia</td>", "<td>Bosnia and Herzegovina</td>", // country names, not codes
+		"<h2>Principles</h2>", "<strong>Human rights first.</strong>", // Markdown rendered
 		Current().SHA256,
 		exp.NetworkSHA256,
 	} {
@@ -179,7 +190,7 @@ func TestExportHTML(t *testing.T) {
 			t.Errorf("HTML export lacks %q", want)
 		}
 	}
-	for _, absent := range []string{"<Anti", "Open Gate", "Leaving"} { // raw, withdrawn, revoked
+	for _, absent := range []string{"<Anti", "Open Gate", "Leaving", "**", "<details>", "<script", "http://", "https://"} { // raw, withdrawn, revoked, Markdown, original, nothing outside
 		if strings.Contains(html, absent) {
 			t.Errorf("HTML export shows %q", absent)
 		}
@@ -191,7 +202,7 @@ func TestExportHTML(t *testing.T) {
 func FuzzVerifyExport(f *testing.F) {
 	_, data := exportedWorld(f)
 	f.Add(data)
-	f.Add([]byte(`{"format":"kolo-declaration-export-v1"}`))
+	f.Add([]byte(`{"format":"kolo-declaration-export-v2"}`))
 	f.Add([]byte(`{}`))
 	var small bytes.Buffer
 	if err := json.Compact(&small, data); err != nil {

@@ -141,6 +141,9 @@ func (w *world) admit(t testing.TB, org, country string) member {
 	if err := c.Sign(w.founder.key); err != nil {
 		t.Fatal(err)
 	}
+	if err := c.Accept(k); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.reg.AddCertificate(ctx, c); err != nil {
 		t.Fatal(err)
 	}

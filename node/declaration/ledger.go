@@ -20,10 +20,18 @@ import (
 // Refusals a Ledger wraps, besides membership's (ErrNotMember, ErrRevoked,
 // ErrWrongNetwork, ErrFuture, ErrNoNetwork) and protocol.ErrBadSignature.
 var (
-	ErrWrongDeclaration = errors.New("not the network's Declaration")
-	ErrMismatch         = errors.New("does not match the signer's member certificate")
-	ErrNotSigner        = errors.New("only the signer of an endorsement may revoke it")
+	ErrWrongDeclaration   = errors.New("not the network's Declaration")
+	ErrMismatch           = errors.New("does not match the signer's member certificate")
+	ErrNotSigner          = errors.New("only the signer of an endorsement may revoke it")
+	ErrUnknownEndorsement = errors.New("names an endorsement this node does not hold")
+	ErrLimit              = errors.New("over the limit one member may make others store")
+	ErrAlreadyEndorsed    = errors.New("this organisation already endorses the Declaration")
 )
+
+// MaxEndorsementsPerSigner bounds the endorsements one member can make
+// every node store: a member endorses, may withdraw and endorse again, a
+// few times in the network's life, not once a day.
+const MaxEndorsementsPerSigner = 8
 
 var (
 	prefixEndorsement = []byte("end/")
@@ -53,6 +61,7 @@ type Ledger struct {
 	endorsements map[protocol.Hash]protocol.Endorsement
 	revocations  map[protocol.Hash]protocol.Revocation
 	revokes      map[protocol.Hash][]protocol.Hash // endorsement hash -> revocations naming it
+	bySigner     map[peer.ID]int                   // endorsements held per signer
 }
 
 // Open loads a ledger from kv (nil: memory only). reg answers who is a
@@ -63,6 +72,7 @@ func Open(ctx context.Context, kv membership.KV, reg *membership.Registry, opts 
 		endorsements: map[protocol.Hash]protocol.Endorsement{},
 		revocations:  map[protocol.Hash]protocol.Revocation{},
 		revokes:      map[protocol.Hash][]protocol.Hash{},
+		bySigner:     map[peer.ID]int{},
 	}
 	if l.now == nil {
 		l.now = time.Now
@@ -82,7 +92,7 @@ func Open(ctx context.Context, kv membership.KV, reg *membership.Registry, opts 
 		if err != nil {
 			return fmt.Errorf("endorsement %s: %w", key, err)
 		}
-		l.endorsements[h] = e
+		l.insertEndorsement(h, e)
 		return nil
 	})
 	if err != nil {
@@ -201,24 +211,39 @@ func (l *Ledger) add(ctx context.Context, e protocol.Endorsement, active bool) (
 	if _, ok := l.endorsements[h]; ok {
 		return false, nil
 	}
+	if n := l.bySigner[e.Signer]; n >= MaxEndorsementsPerSigner {
+		return false, fmt.Errorf("endorsement by %s: this member already signed %d endorsements, the most one member may: %w", e.Signer, n, ErrLimit)
+	}
 	if err := ctx.Err(); err != nil {
 		return false, err
 	}
 	if err := l.put(prefixEndorsement, h, e); err != nil {
 		return false, fmt.Errorf("store endorsement by %s: %w", e.Signer, err)
 	}
-	l.endorsements[h] = e
+	l.insertEndorsement(h, e)
 	l.log.Info("endorsement stored", "org", e.Org, "country", e.Country, "date", e.Date, "signer", e.Signer)
 	return true, nil
 }
 
+func (l *Ledger) insertEndorsement(h protocol.Hash, e protocol.Endorsement) {
+	l.endorsements[h] = e
+	l.bySigner[e.Signer]++
+}
+
 // CheckRevocation verifies a revocation without storing it: well formed,
-// this network, not dated in the future, signed by a peer that holds (or
-// held) a certificate, signature valid, and, if the endorsement it names is
-// known, signed by that endorsement's signer. A revocation may arrive
-// before its endorsement; it is kept and applied when the endorsement
-// arrives.
+// this network, not dated in the future, signed by a current member,
+// signature valid, naming an endorsement this node holds, signed by the
+// same member, and not withdrawn already. A revocation that arrives before
+// its endorsement is refused (ErrUnknownEndorsement); sync brings both, in
+// order. So every stored revocation has a reason to exist, and there is at
+// most one per endorsement.
 func (l *Ledger) CheckRevocation(r protocol.Revocation) error {
+	return l.checkRevocation(r, true)
+}
+
+// checkRevocation is CheckRevocation; with active false, a revocation by a
+// member revoked since is accepted too (an export's evidence).
+func (l *Ledger) checkRevocation(r protocol.Revocation, active bool) error {
 	if _, err := r.SigningBytes(); err != nil {
 		return err
 	}
@@ -237,15 +262,23 @@ func (l *Ledger) CheckRevocation(r protocol.Revocation) error {
 	if !ok {
 		return fmt.Errorf("%s: %w", what, membership.ErrNotMember)
 	}
+	if active && !m.Active() {
+		return fmt.Errorf("%s: member revoked at %s; its endorsements no longer count: %w", what, m.Revoked, membership.ErrRevoked)
+	}
 	if err := r.VerifyWith(m.PublicKey); err != nil {
 		return err
 	}
 	eh, _ := protocol.ParseHash(r.Endorsement)
 	l.mu.RLock()
+	defer l.mu.RUnlock()
 	e, known := l.endorsements[eh]
-	l.mu.RUnlock()
-	if known && e.Signer != r.Signer {
+	switch {
+	case !known:
+		return fmt.Errorf("%s %s: %w", what, r.Endorsement, ErrUnknownEndorsement)
+	case e.Signer != r.Signer:
 		return fmt.Errorf("%s names an endorsement signed by %s: %w", what, e.Signer, ErrNotSigner)
+	case len(l.revokes[eh]) > 0:
+		return fmt.Errorf("%s: the endorsement %s is withdrawn already: %w", what, r.Endorsement, ErrLimit)
 	}
 	return nil
 }
@@ -253,6 +286,10 @@ func (l *Ledger) CheckRevocation(r protocol.Revocation) error {
 // Revoke verifies r (see CheckRevocation) and stores it. It reports false
 // for a revocation already held.
 func (l *Ledger) Revoke(ctx context.Context, r protocol.Revocation) (bool, error) {
+	return l.revoke(ctx, r, true)
+}
+
+func (l *Ledger) revoke(ctx context.Context, r protocol.Revocation, active bool) (bool, error) {
 	h, err := r.Hash()
 	if err != nil {
 		return false, err
@@ -260,13 +297,16 @@ func (l *Ledger) Revoke(ctx context.Context, r protocol.Revocation) (bool, error
 	if l.Has(h) {
 		return false, nil
 	}
-	if err := l.CheckRevocation(r); err != nil {
+	if err := l.checkRevocation(r, active); err != nil {
 		return false, err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, ok := l.revocations[h]; ok {
 		return false, nil
+	}
+	if eh, _ := protocol.ParseHash(r.Endorsement); len(l.revokes[eh]) > 0 {
+		return false, fmt.Errorf("revocation by %s: the endorsement %s is withdrawn already: %w", r.Signer, r.Endorsement, ErrLimit)
 	}
 	if err := ctx.Err(); err != nil {
 		return false, err
@@ -406,6 +446,9 @@ func (l *Ledger) Sign(ctx context.Context, date time.Time) (protocol.Endorsement
 	if !ok || !m.Active() {
 		return protocol.Endorsement{}, fmt.Errorf("sign: this node (%s): %w", self, membership.ErrNotMember)
 	}
+	if e, ok := l.Endorsed(); ok {
+		return e, fmt.Errorf("sign: %w (%s, signed on %s); withdraw it first to sign again", ErrAlreadyEndorsed, e.Org, e.Date)
+	}
 	if date.IsZero() {
 		date = l.now()
 	}
@@ -417,6 +460,64 @@ func (l *Ledger) Sign(ctx context.Context, date time.Time) (protocol.Endorsement
 		return e, err
 	}
 	return e, nil
+}
+
+// Endorsed returns the endorsement through which this node's organisation
+// is counted, if it is.
+func (l *Ledger) Endorsed() (protocol.Endorsement, bool) {
+	if l.key == nil {
+		return protocol.Endorsement{}, false
+	}
+	self, err := peer.IDFromPrivateKey(l.key)
+	if err != nil {
+		return protocol.Endorsement{}, false
+	}
+	for _, e := range l.List() {
+		if e.Endorsement.Signer == self && e.State == StateCounted {
+			return e.Endorsement, true
+		}
+	}
+	return protocol.Endorsement{}, false
+}
+
+// Apply verifies and stores a batch of endorsements and revocations, in
+// whatever order they were listed (endorsements first, so a revocation
+// finds its endorsement), and returns how many were new and those that
+// could not be stored.
+func (l *Ledger) Apply(ctx context.Context, recs []protocol.Record) (int, []membership.Failure) {
+	return l.apply(ctx, recs, true)
+}
+
+// apply is Apply; with active false it accepts the records of members
+// revoked since they signed (an export's evidence).
+func (l *Ledger) apply(ctx context.Context, recs []protocol.Record, active bool) (int, []membership.Failure) {
+	added := 0
+	var fails []membership.Failure
+	for _, kind := range []string{protocol.KindEndorsement, protocol.KindRevocation} {
+		for _, rec := range recs {
+			if rec.Kind() != kind {
+				continue
+			}
+			var ok bool
+			var err error
+			if kind == protocol.KindEndorsement {
+				ok, err = l.add(ctx, *rec.Endorsement, active)
+			} else {
+				ok, err = l.revoke(ctx, *rec.Revocation, active)
+			}
+			if err != nil {
+				fails = append(fails, membership.Failure{Record: rec, Err: err})
+			} else if ok {
+				added++
+			}
+		}
+	}
+	for _, rec := range recs {
+		if k := rec.Kind(); k != protocol.KindEndorsement && k != protocol.KindRevocation {
+			fails = append(fails, membership.Failure{Record: rec, Err: fmt.Errorf("not a Declaration record (%q)", k)})
+		}
+	}
+	return added, fails
 }
 
 // Withdraw is `kolo declaration revoke`: it revokes every endorsement of

@@ -83,7 +83,7 @@ func TestRefusals(t *testing.T) {
 	w := newWorld(t)
 	m := w.admit(t, "Centar za žrtve", "RS")
 	revoked := w.admit(t, "Gone", "HR")
-	rev, err := w.reg.NewMemberRevocation(revoked.id)
+	rev, err := w.reg.NewMemberRevocation(revoked.id, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,17 +178,18 @@ func TestRevocationWins(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			steps := []func() error{
-				func() error { _, err := w.ledger.Add(ctx, e); return err },
-				func() error { _, err := w.ledger.Revoke(ctx, r); return err },
-			}
+			batch := []protocol.Record{{Endorsement: &e}, {Revocation: &r}}
 			if order == "revocation first" {
-				steps[0], steps[1] = steps[1], steps[0]
-			}
-			for _, s := range steps {
-				if err := s(); err != nil {
-					t.Fatal(err)
+				// Alone, a revocation of an endorsement not held is refused
+				// and nothing is stored; in a batch (a sync) order does not
+				// matter.
+				if _, err := w.ledger.Revoke(ctx, r); !errors.Is(err, ErrUnknownEndorsement) || w.ledKV.Len() != 0 {
+					t.Fatalf("revocation before its endorsement: %v", err)
 				}
+				batch[0], batch[1] = batch[1], batch[0]
+			}
+			if added, fails := w.ledger.Apply(ctx, batch); added != 2 || len(fails) != 0 {
+				t.Fatalf("apply: %d added, failures %v", added, fails)
 			}
 			list := w.ledger.List()
 			if len(list) != 1 || list[0].State != StateRevoked || list[0].RevokedOn != r.Date || w.ledger.Status().Count != 0 {
@@ -225,17 +226,13 @@ func TestRevocationOnlyBySigner(t *testing.T) {
 	if w.ledger.Status().Count != 1 {
 		t.Fatal("another member's revocation removed the endorsement")
 	}
-	// The same revocation arriving first (the endorsement is unknown yet)
-	// is kept, but it does not apply: it is not the signer's.
+	// The same revocation arriving first, in a batch, is refused too.
 	fresh, err := Open(ctx, nil, w.reg, Options{Now: w.clk.Now, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fresh.Revoke(ctx, r); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fresh.Add(ctx, e); err != nil {
-		t.Fatal(err)
+	if _, fails := fresh.Apply(ctx, []protocol.Record{{Revocation: &r}, {Endorsement: &e}}); len(fails) != 1 || !errors.Is(fails[0].Err, ErrNotSigner) {
+		t.Fatalf("apply: failures %v", fails)
 	}
 	if fresh.Status().Count != 1 {
 		t.Fatal("a revocation by another member, arriving first, removed the endorsement")
@@ -260,7 +257,7 @@ func TestStatusCounting(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An organisation whose membership is revoked no longer counts.
-	rev, _ := w.reg.NewMemberRevocation(ms[2].id)
+	rev, _ := w.reg.NewMemberRevocation(ms[2].id, false)
 	if _, err := w.reg.Revoke(ctx, rev); err != nil {
 		t.Fatal(err)
 	}

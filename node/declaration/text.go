@@ -10,15 +10,20 @@ import (
 	"sort"
 	"strings"
 
+	xlanguage "golang.org/x/text/language"
+
 	"github.com/kolo-net/kolo/protocol"
 )
 
 // The texts: text/<version>/<language>.md. The English file of a version
-// is the original; its SHA-256 is the Declaration's identity. To add a
-// translation, add text/<version>/<language tag>.md (for example
-// sr-Latn.md, sr-Cyrl.md, hr.md, bs.md, mk.md, sq.md), keeping the
-// structure of the English text; translations are informative and never
-// change the identity. A new wording is a new version directory.
+// is the original; its SHA-256 is the Declaration's identity. v1 ships in
+// Serbian (sr-Latn, sr-Cyrl), Croatian (hr), Bosnian (bs) and Macedonian
+// (mk) too. To add a translation, add text/<version>/<language tag>.md
+// (sq.md, say), keeping the structure of the English text and opening with
+// a quoted note, in the translation's language, that it is a translation
+// and not the signed text, naming the original's SHA-256 (TestTranslations
+// checks both). Translations are informative and never change the
+// identity. A new wording is a new version directory.
 //
 //go:embed text
 var texts embed.FS
@@ -49,8 +54,14 @@ func Current() Text {
 	return t
 }
 
-// Lookup returns the text of version in language.
-func Lookup(version, language string) (Text, error) {
+// IsTranslation says whether t is a translation of the original: what is
+// signed is always the original.
+func (t Text) IsTranslation() bool { return t.Language != Original }
+
+// Lookup returns the text of version in lang, a BCP 47 tag in any case
+// (sr-latn is sr-Latn).
+func Lookup(version, lang string) (Text, error) {
+	language := CanonicalTag(lang)
 	read := func(lang string) (string, error) {
 		b, err := texts.ReadFile(path.Join("text", version, lang+".md"))
 		if err != nil {
@@ -71,7 +82,17 @@ func Lookup(version, language string) (Text, error) {
 	return Text{Version: version, Language: language, Markdown: md, SHA256: sum(md), Identity: sum(orig)}, nil
 }
 
-// Languages lists the languages version ships in.
+// CanonicalTag writes a BCP 47 tag as the file names do (sr-Latn, mk);
+// a tag that does not parse is kept for the error message.
+func CanonicalTag(lang string) string {
+	tag, err := xlanguage.Parse(strings.TrimSpace(lang))
+	if err != nil {
+		return lang
+	}
+	return tag.String()
+}
+
+// Languages lists the languages version ships in, the original first.
 func Languages(version string) []string {
 	entries, err := fs.ReadDir(texts, path.Join("text", version))
 	if err != nil {
@@ -83,7 +104,12 @@ func Languages(version string) []string {
 			out = append(out, name)
 		}
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i] == Original) != (out[j] == Original) {
+			return out[i] == Original
+		}
+		return out[i] < out[j]
+	})
 	return out
 }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/kolo-net/kolo/node/membership"
@@ -25,6 +27,7 @@ type Report struct {
 	Version       string // of the Declaration
 	Declaration   string // SHA-256 of its text
 	Members       int    // member certificates that verified
+	Signatures    int    // records whose signatures were checked (each once)
 	Status        Status // recomputed from the verified records
 	Entries       []Entry
 	Problems      []string // each record or claim that did not verify, and why
@@ -46,9 +49,25 @@ const maxProblems = 100
 // The input is capped at MaxExportSize and decoded strictly. The error
 // wraps ErrInvalidExport when anything failed; the report lists why.
 func VerifyExport(r io.Reader) (Report, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxExportSize+1))
+	if err != nil {
+		return Report{}, fmt.Errorf("read the export: %w", err)
+	}
+	if len(data) > MaxExportSize {
+		return Report{}, fmt.Errorf("%w: more than %d bytes, %v", ErrInvalidExport, MaxExportSize, protocol.ErrTooLarge)
+	}
+	if start := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\uFEFF")), " \t\r\n"); len(start) > 0 && start[0] == '<' {
+		return Report{}, fmt.Errorf("%w: this is a web page (HTML), such as kolo declaration export --format html writes, for people to read; "+
+			"the evidence to verify is the JSON export: kolo declaration export --format json", ErrInvalidExport)
+	}
 	var exp Export
-	if err := protocol.DecodeReader(r, MaxExportSize, &exp); err != nil {
-		return Report{}, fmt.Errorf("%w: %v", ErrInvalidExport, err)
+	if err := protocol.Decode(data, MaxExportSize, &exp); err != nil {
+		// Decode names the Go type it decodes into; people are told what
+		// the file should have been.
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner
+		}
+		return Report{}, fmt.Errorf("%w: not a JSON export of the Declaration (kolo declaration export --format json): %v", ErrInvalidExport, err)
 	}
 	if exp.Format != ExportFormat {
 		return Report{}, fmt.Errorf("%w: format %q; this kolo reads %q", ErrInvalidExport, exp.Format, ExportFormat)
@@ -76,16 +95,26 @@ func VerifyExport(r io.Reader) (Report, error) {
 		}
 	}
 
-	// Certificates and member revocations may be listed in any order:
-	// apply them in passes until no more can be applied.
-	var steps []step
+	// Records may be listed in any order: Apply stores them down the
+	// admission chains with one signature check each, so the cost grows
+	// with the export's size, not its square.
+	var recs []protocol.Record
+	whats := map[protocol.Record]string{}
 	for i, c := range exp.Members {
 		what := fmt.Sprintf("member %d (%s)", i+1, c.Peer)
 		if err := checkEvidence(c.AdmittedBy, c.Evidence, c.Certificate.SigningBytes); err != nil {
 			problem("%s: %v", what, err)
 			continue
 		}
-		steps = append(steps, step{what, func() error { _, err := reg.AddCertificate(ctx, c.Certificate); return err }})
+		if err := checkPeerKey(c); err != nil {
+			problem("%s: %v", what, err)
+			continue
+		}
+		if c.Founder() {
+			continue // verified with the network file
+		}
+		rec := protocol.Record{Certificate: &c.Certificate}
+		recs, whats[rec] = append(recs, rec), what
 	}
 	for i, m := range exp.MemberRevocations {
 		what := fmt.Sprintf("member revocation %d (%s)", i+1, m.Member)
@@ -93,31 +122,32 @@ func VerifyExport(r io.Reader) (Report, error) {
 			problem("%s: %v", what, err)
 			continue
 		}
-		steps = append(steps, step{what, func() error { _, err := reg.Revoke(ctx, m.MemberRevocation); return err }})
+		rec := protocol.Record{MemberRevocation: &m.MemberRevocation}
+		recs, whats[rec] = append(recs, rec), what
 	}
-	for _, f := range applyInPasses(steps) {
-		problem("%s", f)
+	_, fails := reg.Apply(ctx, recs)
+	for _, f := range fails {
+		problem("%s: %v", whats[f.Record], f.Err)
 	}
+	rep.Signatures = int(reg.Stats().Verifications)
 	rep.Members = len(reg.Members())
 
 	ledger, err := Open(ctx, nil, reg, Options{Now: time.Now, Logger: quiet})
 	if err != nil {
 		return rep, err
 	}
-	claimed := map[protocol.Hash]string{}
+	claimed := map[protocol.Hash]SignedEndorsement{}
+	recs = recs[:0]
 	for i, e := range exp.Endorsements {
 		what := fmt.Sprintf("endorsement %d (%s)", i+1, e.Org)
 		if err := checkEvidence(e.Signer, e.Evidence, e.Endorsement.SigningBytes); err != nil {
 			problem("%s: %v", what, err)
 			continue
 		}
-		// A member revoked since it signed stays in the record, uncounted.
-		if _, err := ledger.add(ctx, e.Endorsement, false); err != nil {
-			problem("%s: %v", what, err)
-			continue
-		}
 		h, _ := e.Endorsement.Hash()
-		claimed[h] = e.State
+		claimed[h] = e
+		rec := protocol.Record{Endorsement: &e.Endorsement}
+		recs, whats[rec] = append(recs, rec), what
 	}
 	for i, rv := range exp.Revocations {
 		what := fmt.Sprintf("revocation %d (%s)", i+1, rv.Signer)
@@ -125,21 +155,31 @@ func VerifyExport(r io.Reader) (Report, error) {
 			problem("%s: %v", what, err)
 			continue
 		}
-		if _, err := ledger.Revoke(ctx, rv.Revocation); err != nil {
-			problem("%s: %v", what, err)
-		}
+		rec := protocol.Record{Revocation: &rv.Revocation}
+		recs, whats[rec] = append(recs, rec), what
+	}
+	rep.Signatures += len(recs) // the ledger checks each once
+	// A member revoked since it signed stays in the record, uncounted.
+	_, fails = ledger.apply(ctx, recs, false)
+	for _, f := range fails {
+		problem("%s: %v", whats[f.Record], f.Err)
 	}
 
 	rep.Entries = ledger.List()
-	rep.Status = statusOf(n, rep.Entries)
+	rep.Status = statusOf(n, rep.Entries, ledger.orgOf)
 	for _, e := range rep.Entries {
-		if claimed[e.Hash] != e.State {
-			problem("endorsement by %s (%s): the export says %q, the records say %q", e.Endorsement.Org, e.Endorsement.Signer, claimed[e.Hash], e.State)
+		c := claimed[e.Hash]
+		if c.State != e.State {
+			problem("endorsement by %s (%s): the export says it is %s, the records say %s", e.Endorsement.Org, e.Endorsement.Signer, orgOr(c.State, "in no state"), e.State)
+		}
+		if c.AdmittedBy != e.AdmittedBy {
+			problem("endorsement by %s (%s): the export says it was admitted by %s, the records say by %s", e.Endorsement.Org, e.Endorsement.Signer,
+				orgOr(c.AdmittedBy.String(), "no one"), orgOr(e.AdmittedBy.String(), "no member this export holds"))
 		}
 	}
 	if !sameStatus(exp.Status, rep.Status) {
-		problem("the export claims %d of %d endorsements (%v); the verified records give %d (%v)",
-			exp.Status.Count, exp.Status.Threshold, exp.Status.ByCountry, rep.Status.Count, rep.Status.ByCountry)
+		problem("the export claims %d of %d endorsements (%s); the verified records give %d (%s)",
+			exp.Status.Count, exp.Status.Threshold, countriesText(exp.Status.ByCountry), rep.Status.Count, countriesText(rep.Status.ByCountry))
 	}
 	if len(rep.Problems) > 0 {
 		return rep, fmt.Errorf("%w: %d problem(s); first: %s", ErrInvalidExport, len(rep.Problems), rep.Problems[0])
@@ -147,32 +187,21 @@ func VerifyExport(r io.Reader) (Report, error) {
 	return rep, nil
 }
 
-type step struct {
-	what  string
-	apply func() error
-}
-
-// applyInPasses applies steps, retrying the failed ones while a pass makes
-// progress, and returns the failures that remain.
-func applyInPasses(steps []step) []string {
-	pending := steps
-	for len(pending) > 0 {
-		var next []step
-		var errs []error
-		for _, s := range pending {
-			if err := s.apply(); err != nil {
-				next = append(next, s)
-				errs = append(errs, err)
-			}
+// checkPeerKey checks the member's own public key shown beside a
+// certificate (none for a founder's).
+func checkPeerKey(c SignedCertificate) error {
+	if c.Founder() {
+		if len(c.PeerPublicKey) != 0 {
+			return errors.New("a founder's certificate shows no second public key")
 		}
-		if len(next) == len(pending) { // no progress: these cannot be applied
-			out := make([]string, len(next))
-			for i, s := range next {
-				out[i] = s.what + ": " + errs[i].Error()
-			}
-			return out
-		}
-		pending = next
+		return nil
+	}
+	pub, err := protocol.RawPublicKey(c.Peer)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(pub, c.PeerPublicKey) {
+		return fmt.Errorf("the member's public key shown is not the key of %s", c.Peer)
 	}
 	return nil
 }
@@ -197,15 +226,20 @@ func checkEvidence(signer peer.ID, ev Evidence, signingBytes func() ([]byte, err
 	return nil
 }
 
+// countriesText writes counts by country as people read them: "MK 1, RS 1".
+func countriesText(cs []CountryCount) string {
+	if len(cs) == 0 {
+		return "none by country"
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s %d", c.Country, c.Count)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func sameStatus(a, b Status) bool {
-	if a.Network != b.Network || a.Declaration != b.Declaration || a.Threshold != b.Threshold ||
-		a.Count != b.Count || a.Viable != b.Viable || len(a.ByCountry) != len(b.ByCountry) {
-		return false
-	}
-	for i := range a.ByCountry {
-		if a.ByCountry[i] != b.ByCountry[i] {
-			return false
-		}
-	}
-	return true
+	return a.Network == b.Network && a.Declaration == b.Declaration && a.Threshold == b.Threshold &&
+		a.Count == b.Count && a.Viable == b.Viable && a.Concentration == b.Concentration &&
+		slices.Equal(a.ByCountry, b.ByCountry) && slices.Equal(a.AdmittedBy, b.AdmittedBy)
 }

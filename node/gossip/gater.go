@@ -14,9 +14,12 @@ import (
 
 // Gater admits connections from members only. A peer that is not (yet) a
 // member may connect only while this node has an open invite (unused, not
-// expired): it may be the invited organisation coming to join, and the
-// join protocol is the only one that answers it (the sync handler refuses
-// non-members and the records topic's peer filter leaves them out).
+// cancelled, not expired): it may be the invited organisation coming to
+// join. The join protocol is then the only one of kolo's that answers it:
+// the sync handler refuses non-members, GossipSub ignores them entirely
+// (Blacklist: no subscriptions sent or read, no message relayed either
+// way), and Gossip closes the connection when its join ends or if it has
+// not become a member within JoinGrace.
 //
 // Outbound, a node that belongs to no network yet may dial anyone (it can
 // only be joining); a member dials members only.
@@ -76,19 +79,31 @@ func PeerFilter(reg *membership.Registry) pubsub.PeerFilter {
 	return func(p peer.ID, topic string) bool { return reg.IsMember(p) }
 }
 
+// nonMembers is GossipSub's blacklist: every peer that is not a current
+// member, decided afresh at each use, so a peer that joins is no longer on
+// it and a revoked one is at once. GossipSub sends a blacklisted peer
+// nothing (not even the topics this node is on, which name the network),
+// closes the streams it opens and drops whatever it relays.
+type nonMembers struct{ reg *membership.Registry }
+
+func (b nonMembers) Add(peer.ID) bool { return false } // membership decides, not GossipSub
+func (b nonMembers) Contains(p peer.ID) bool {
+	_, ok := b.reg.Network()
+	return ok && !b.reg.IsMember(p)
+}
+
 // PubSubOptions are the options to create the node's GossipSub with:
 // pubsub.NewGossipSub(ctx, host, PubSubOptions(reg)...).
 //
 // Flood publishing: a record this node publishes goes to every peer on
 // the topic, not only to its mesh. A kolo network has tens of members, so
 // the cost is small, and a record published before the mesh has formed (a
-// node just started or joined) is not lost. Note that flood publishing
-// does not consult the peer filter: a non-member connected while an invite
-// is open and subscribed to the topic would receive what this node
-// publishes. Those records are the ones a Declaration export publishes
-// anyway (certificates, endorsements), never monitoring data.
+// node just started or joined) is not lost. Flood publishing does not
+// consult the peer filter, but the blacklist keeps every non-member off
+// the topic in the first place.
 func PubSubOptions(reg *membership.Registry) []pubsub.Option {
 	return []pubsub.Option{
+		pubsub.WithBlacklist(nonMembers{reg}),
 		pubsub.WithPeerFilter(PeerFilter(reg)),
 		pubsub.WithFloodPublish(true),
 	}

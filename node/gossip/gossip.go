@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,7 +37,18 @@ import (
 const (
 	DefaultStreamTimeout = 30 * time.Second
 	DefaultSyncInterval  = time.Minute
+	// DefaultJoinGrace is how long a peer that is not a member may stay
+	// connected (while an invite is open) without having joined.
+	DefaultJoinGrace = 15 * time.Second
 )
+
+// Queries keeps the open federated queries, which travel like the
+// network's other records (node/federation).
+type Queries interface {
+	Accept(ctx context.Context, q protocol.Query) (bool, error)
+	Hashes() []protocol.Hash
+	Records(have map[protocol.Hash]struct{}) []protocol.Record
+}
 
 // Config is what a Gossip needs.
 type Config struct {
@@ -44,13 +56,18 @@ type Config struct {
 	PubSub   *pubsub.PubSub // GossipSub, created with PubSubOptions(Registry)
 	Registry *membership.Registry
 	Ledger   *declaration.Ledger
-	Logger   *slog.Logger
+	// Queries, if set, takes the query records (nil: refused).
+	Queries Queries
+	Logger  *slog.Logger
 	// StreamTimeout bounds one join or sync exchange (DefaultStreamTimeout if 0).
 	StreamTimeout time.Duration
 	// SyncInterval is how often the node syncs with one random connected
 	// member besides the syncs on connection (DefaultSyncInterval if 0;
 	// negative: never).
 	SyncInterval time.Duration
+	// JoinGrace is how long a connected non-member may take to join
+	// (DefaultJoinGrace if 0).
+	JoinGrace time.Duration
 }
 
 // Gossip moves the network's records between this node and its peers.
@@ -59,6 +76,7 @@ type Gossip struct {
 	ps      *pubsub.PubSub
 	reg     *membership.Registry
 	ledger  *declaration.Ledger
+	queries Queries
 	log     *slog.Logger
 	timeout time.Duration
 
@@ -67,10 +85,13 @@ type Gossip struct {
 	wg     sync.WaitGroup
 	events event.Subscription
 
+	grace time.Duration
+
 	mu      sync.Mutex
 	topic   *pubsub.Topic
 	sub     *pubsub.Subscription
 	syncing map[peer.ID]bool
+	joining map[peer.ID]int // join exchanges running, per peer
 	closed  bool
 }
 
@@ -82,8 +103,12 @@ func New(ctx context.Context, cfg Config) (*Gossip, error) {
 		return nil, errors.New("gossip: Host, PubSub, Registry and Ledger are required")
 	}
 	g := &Gossip{
-		host: cfg.Host, ps: cfg.PubSub, reg: cfg.Registry, ledger: cfg.Ledger, log: cfg.Logger,
-		timeout: cfg.StreamTimeout, syncing: map[peer.ID]bool{},
+		host: cfg.Host, ps: cfg.PubSub, reg: cfg.Registry, ledger: cfg.Ledger, queries: cfg.Queries, log: cfg.Logger,
+		timeout: cfg.StreamTimeout, syncing: map[peer.ID]bool{}, joining: map[peer.ID]int{},
+		grace: cfg.JoinGrace,
+	}
+	if g.grace <= 0 {
+		g.grace = DefaultJoinGrace
 	}
 	if g.log == nil {
 		g.log = slog.Default()
@@ -228,6 +253,19 @@ func (g *Gossip) drain(sub *pubsub.Subscription) {
 	}
 }
 
+// hashes returns the hashes of every record this node holds that a peer
+// may lack.
+func (g *Gossip) hashes() []protocol.Hash {
+	hs := append(g.reg.Hashes(), g.ledger.Hashes()...)
+	if g.queries != nil {
+		hs = append(hs, g.queries.Hashes()...)
+	}
+	return hs
+}
+
+// TopicPeersHas reports whether p is among TopicPeers.
+func (g *Gossip) TopicPeersHas(p peer.ID) bool { return slices.Contains(g.TopicPeers(), p) }
+
 // TopicPeers lists the peers this node knows on the records topic.
 func (g *Gossip) TopicPeers() []peer.ID {
 	g.mu.Lock()
@@ -273,7 +311,8 @@ func (g *Gossip) publish(ctx context.Context, rec protocol.Record) error {
 
 // Accept verifies rec and stores it if it is new. It reports whether the
 // record was new. A member revocation also closes the connections to the
-// revoked member.
+// peers that are no longer members: the revoked one and those whose
+// admission it dropped.
 func (g *Gossip) Accept(ctx context.Context, rec protocol.Record) (bool, error) {
 	switch rec.Kind() {
 	case protocol.KindCertificate:
@@ -281,17 +320,20 @@ func (g *Gossip) Accept(ctx context.Context, rec protocol.Record) (bool, error) 
 	case protocol.KindMemberRevocation:
 		added, err := g.reg.Revoke(ctx, *rec.MemberRevocation)
 		if added {
-			if member := rec.MemberRevocation.Member; !g.reg.IsMember(member) && member != g.host.ID() {
-				g.host.Network().ClosePeer(member)
-			}
+			g.dropNonMembers()
 		}
 		return added, err
 	case protocol.KindEndorsement:
 		return g.ledger.Add(ctx, *rec.Endorsement)
 	case protocol.KindRevocation:
 		return g.ledger.Revoke(ctx, *rec.Revocation)
+	case protocol.KindQuery:
+		if g.queries == nil {
+			return false, errors.New("query: this node takes no queries")
+		}
+		return g.queries.Accept(ctx, *rec.Query)
 	}
-	return false, errors.New("record: exactly one of certificate, member_revocation, endorsement, revocation must be set")
+	return false, errors.New("record: exactly one of certificate, member_revocation, endorsement, revocation, query must be set")
 }
 
 // validate is the records topic's validator. It verifies and stores each
@@ -301,17 +343,28 @@ func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message
 	if from == g.host.ID() {
 		return pubsub.ValidationAccept // published by this node, which verified and stored the record first
 	}
+	if !g.reg.IsMember(from) {
+		// GossipSub's blacklist drops these first; this says so again
+		// where the records are decided.
+		g.log.Warn("gossip: rejected a message relayed by a non-member", "from", from)
+		return pubsub.ValidationReject
+	}
 	var rec protocol.Record
 	if err := protocol.Decode(msg.Data, protocol.MaxMessageSize, &rec); err != nil {
 		g.log.Warn("gossip: rejected malformed record", "from", from, "err", err)
 		return pubsub.ValidationReject
 	}
 	_, err := g.Accept(ctx, rec)
+	if errors.Is(err, declaration.ErrUnknownEndorsement) || errors.Is(err, membership.ErrNotMember) {
+		// Perhaps a record this node has not seen yet (an endorsement, a
+		// certificate): not forwarded, not held against the sender, and
+		// a sync brings both in order.
+		g.log.Info("gossip: ignored a record that needs one this node lacks; syncing", "kind", rec.Kind(), "from", from, "err", err)
+		g.syncSoon(from)
+		return pubsub.ValidationIgnore
+	}
 	if err != nil {
 		g.log.Warn("gossip: rejected record", "kind", rec.Kind(), "from", from, "err", err)
-		if errors.Is(err, membership.ErrNotMember) && g.reg.IsMember(from) {
-			g.syncSoon(from) // perhaps a certificate this node has not seen yet
-		}
 		return pubsub.ValidationReject
 	}
 	// A valid record this node already holds (learned by sync, or by
@@ -320,8 +373,9 @@ func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message
 	return pubsub.ValidationAccept
 }
 
-// watchConnections syncs with every member that connects. Both ends see
-// the connection, so each pulls what it lacks from the other.
+// watchConnections syncs with every member that connects (both ends see
+// the connection, so each pulls what it lacks from the other) and gives a
+// connected non-member JoinGrace to join.
 func (g *Gossip) watchConnections() {
 	defer g.wg.Done()
 	for {
@@ -333,9 +387,49 @@ func (g *Gossip) watchConnections() {
 				return
 			}
 			e := ev.(event.EvtPeerConnectednessChanged)
-			if e.Connectedness == network.Connected && g.reg.IsMember(e.Peer) {
-				g.syncSoon(e.Peer)
+			if e.Connectedness != network.Connected {
+				continue
 			}
+			if g.reg.IsMember(e.Peer) {
+				g.syncSoon(e.Peer)
+			} else if _, inNetwork := g.reg.Network(); inNetwork {
+				g.expel(e.Peer, g.grace)
+			}
+		}
+	}
+}
+
+// expel closes the connections to p after wait unless p is a member by
+// then or is in a join exchange (whose end decides again).
+func (g *Gossip) expel(p peer.ID, wait time.Duration) {
+	g.background(func() {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-g.ctx.Done():
+			return
+		case <-t.C:
+		}
+		g.mu.Lock()
+		busy := g.joining[p] > 0
+		g.mu.Unlock()
+		if !busy && !g.reg.IsMember(p) && g.host.Network().Connectedness(p) == network.Connected {
+			g.log.Info("gossip: closed the connection of a non-member that did not join", "peer", p)
+			g.host.Network().ClosePeer(p)
+		}
+	})
+}
+
+// dropNonMembers closes the connections to every connected peer that is
+// not a member and not joining (after a revocation).
+func (g *Gossip) dropNonMembers() {
+	for _, p := range g.host.Network().Peers() {
+		g.mu.Lock()
+		busy := g.joining[p] > 0
+		g.mu.Unlock()
+		if !busy && p != g.host.ID() && !g.reg.IsMember(p) {
+			g.log.Info("gossip: closed the connection of a peer that is no longer a member", "peer", p)
+			g.host.Network().ClosePeer(p)
 		}
 	}
 }

@@ -272,7 +272,7 @@ func TestRevokedMemberDisconnected(t *testing.T) {
 		t.Fatal(err)
 	}
 	onTopic(t, a, b, c)
-	rev, err := a.reg.NewMemberRevocation(c.id)
+	rev, err := a.reg.NewMemberRevocation(c.id, false)
 	if err != nil {
 		t.Fatal(err)
 	}

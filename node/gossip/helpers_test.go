@@ -3,6 +3,7 @@ package gossip
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"sort"
 	"strings"
@@ -120,9 +121,12 @@ type testNode struct {
 	ledger *declaration.Ledger
 	host   host.Host
 	g      *Gossip
+	ps     *pubsub.PubSub
 	mesh   *meshTracer
 	cancel context.CancelFunc
 	up     bool
+	// invited counts the invites n issued.
+	invited int
 }
 
 func newTestNode(t *testing.T, name string, clk *clock) *testNode {
@@ -175,8 +179,9 @@ func (n *testNode) start() {
 	if err != nil {
 		t.Fatal(err)
 	}
+	n.ps = ps
 	n.g, err = New(ctx, Config{Host: n.host, PubSub: ps, Registry: n.reg, Ledger: n.ledger, Logger: log,
-		StreamTimeout: 10 * time.Second, SyncInterval: -1})
+		StreamTimeout: 10 * time.Second, SyncInterval: -1, JoinGrace: testJoinGrace})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +235,12 @@ func (n *testNode) found() protocol.Network {
 // invite issues a token from n.
 func (n *testNode) invite(country string, ttl time.Duration) protocol.InviteToken {
 	n.t.Helper()
-	tok, err := n.reg.Invite(context.Background(), membership.InviteSpec{Org: "Invited by " + n.name, Country: country,
+	n.invited++ // each invited organisation its own name: one organisation counts once
+	org := "Invited by " + n.name
+	if n.invited > 1 {
+		org += fmt.Sprintf(" (%d)", n.invited)
+	}
+	tok, err := n.reg.Invite(context.Background(), membership.InviteSpec{Org: org, Country: country,
 		Roles: []protocol.Role{protocol.RolePartner}, Addrs: n.addrs(), TTL: ttl})
 	if err != nil {
 		n.t.Fatal(err)
@@ -273,6 +283,10 @@ func (n *testNode) connect(other *testNode) error {
 	defer cancel()
 	return n.host.Connect(ctx, other.info())
 }
+
+// testJoinGrace is the JoinGrace of test nodes: short, so a test sees a
+// lingering non-member dropped.
+const testJoinGrace = 2 * time.Second
 
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, cond func() bool) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/kolo-net/kolo/node/membership"
@@ -18,13 +19,18 @@ type answerer struct{ g *Gossip }
 
 var _ protocol.Handler = answerer{}
 
-// Join admits a new member and tells the network about it.
+// Join offers the joining peer its certificate.
 func (a answerer) Join(ctx context.Context, from peer.ID, req protocol.JoinRequest) (protocol.JoinResponse, error) {
-	resp, err := a.g.reg.Admit(ctx, from, req)
+	return a.g.reg.Offer(ctx, from, req)
+}
+
+// Admit stores the certificate the peer signed and tells the network.
+func (a answerer) Admit(ctx context.Context, from peer.ID, req protocol.JoinRequest, cert protocol.Certificate) error {
+	cert, err := a.g.reg.Admit(ctx, from, req, cert)
 	if err != nil {
-		return resp, err
+		return err
 	}
-	rec := protocol.Record{Certificate: resp.Certificate}
+	rec := protocol.Record{Certificate: &cert}
 	a.g.background(func() {
 		ctx, cancel := context.WithTimeout(a.g.ctx, a.g.timeout)
 		defer cancel()
@@ -32,7 +38,7 @@ func (a answerer) Join(ctx context.Context, from peer.ID, req protocol.JoinReque
 			a.g.log.Warn("gossip: publish new member's certificate", "member", from, "err", err)
 		}
 	})
-	return resp, nil
+	return nil
 }
 
 // Missing returns what the peer lacks: membership records first, then the
@@ -44,11 +50,14 @@ func (a answerer) Missing(ctx context.Context, from peer.ID, networkID string, h
 	if !ok || n.ID != networkID {
 		return nil, fmt.Errorf("this node is not in network %s", networkID)
 	}
-	mine := append(a.g.reg.Hashes(), a.g.ledger.Hashes()...)
-	if len(have) > 0 && !holdsAll(mine, have) {
+	if len(have) > 0 && !holdsAll(a.g.hashes(), have) {
 		a.g.syncSoon(from)
 	}
-	return append(a.g.reg.Records(have), a.g.ledger.Records(have)...), nil
+	recs := append(a.g.reg.Records(have), a.g.ledger.Records(have)...)
+	if a.g.queries != nil {
+		recs = append(recs, a.g.queries.Records(have)...)
+	}
+	return recs, nil
 }
 
 // holdsAll reports whether mine includes every hash in have.
@@ -79,14 +88,29 @@ func finish(s network.Stream, err error) {
 }
 
 // handleJoin answers /kolo/join, the one protocol a non-member may use.
+// When the exchange ends, a peer that is still not a member is
+// disconnected: it came to join and has nothing else to do here.
 func (g *Gossip) handleJoin(s network.Stream) {
 	remote := s.Conn().RemotePeer()
+	g.mu.Lock()
+	g.joining[remote]++
+	g.mu.Unlock()
 	s.SetDeadline(time.Now().Add(g.timeout))
 	err := protocol.ServeJoin(g.ctx, s, remote, answerer{g})
 	if err != nil {
 		g.log.Warn("gossip: join refused", "peer", remote, "err", err)
 	}
 	finish(s, err)
+	g.mu.Lock()
+	if g.joining[remote]--; g.joining[remote] <= 0 {
+		delete(g.joining, remote)
+	}
+	busy := g.joining[remote] > 0
+	g.mu.Unlock()
+	if !busy && !g.reg.IsMember(remote) {
+		// Let the refusal reach the peer before the connection goes.
+		g.expel(remote, 250*time.Millisecond)
+	}
 }
 
 // handleSync answers /kolo/sync for members only.
@@ -121,8 +145,7 @@ func (g *Gossip) Sync(ctx context.Context, p peer.ID) (int, error) {
 		deadline = d
 	}
 	s.SetDeadline(deadline)
-	have := append(g.reg.Hashes(), g.ledger.Hashes()...)
-	recs, err := protocol.PullRecords(ctx, s, n.ID, have)
+	recs, err := protocol.PullRecords(ctx, s, n.ID, g.hashes())
 	finish(s, err)
 	if err != nil {
 		return 0, fmt.Errorf("sync with %s: %w", p, err)
@@ -130,35 +153,48 @@ func (g *Gossip) Sync(ctx context.Context, p peer.ID) (int, error) {
 	return g.applyAll(ctx, p, recs), nil
 }
 
-// applyAll verifies and stores records from a sync. A record may depend on
-// one later in the batch (a certificate on its admitter's), so failures
-// are retried while a pass makes progress; what still fails is logged.
+// applyAll verifies and stores records from a sync, in whatever order the
+// peer sent them: membership records first (down the admission chains),
+// then the Declaration's. Each signature is checked once. What fails is
+// logged, at most maxLoggedFailures lines per sync.
 func (g *Gossip) applyAll(ctx context.Context, from peer.ID, recs []protocol.Record) int {
-	added := 0
-	pending := recs
-	for len(pending) > 0 {
-		var next []protocol.Record
-		var errs []error
-		for _, rec := range pending {
-			ok, err := g.Accept(ctx, rec)
-			if err != nil {
-				next, errs = append(next, rec), append(errs, err)
-				continue
-			}
-			if ok {
-				added++
-			}
+	var members, decl, queries []protocol.Record
+	for _, rec := range recs {
+		switch rec.Kind() {
+		case protocol.KindCertificate, protocol.KindMemberRevocation:
+			members = append(members, rec)
+		case protocol.KindQuery:
+			queries = append(queries, rec)
+		default:
+			decl = append(decl, rec)
 		}
-		if len(next) == len(pending) {
-			for i, rec := range next {
-				g.log.Warn("gossip: rejected record from sync", "kind", rec.Kind(), "from", from, "err", errs[i])
-			}
+	}
+	added, fails := g.reg.Apply(ctx, members)
+	if slices.ContainsFunc(members, func(r protocol.Record) bool { return r.MemberRevocation != nil }) {
+		g.dropNonMembers()
+	}
+	n, more := g.ledger.Apply(ctx, decl)
+	fails = append(fails, more...)
+	for _, rec := range queries { // after the certificates their requesters need
+		ok, err := g.Accept(ctx, rec)
+		if err != nil {
+			fails = append(fails, membership.Failure{Record: rec, Err: err})
+		} else if ok {
+			n++
+		}
+	}
+	for i, f := range fails {
+		if i == maxLoggedFailures {
+			g.log.Warn("gossip: more records from sync rejected", "from", from, "count", len(fails)-i)
 			break
 		}
-		pending = next
+		g.log.Warn("gossip: rejected record from sync", "kind", f.Record.Kind(), "from", from, "err", f.Err)
 	}
-	return added
+	return added + n
 }
+
+// maxLoggedFailures caps the log lines one sync can cause.
+const maxLoggedFailures = 20
 
 // JoinNetwork is `kolo join TOKEN` on the new node: it connects to the
 // inviter, proves it holds the token, stores the network file and its
@@ -182,7 +218,9 @@ func (g *Gossip) JoinNetwork(ctx context.Context, tok protocol.InviteToken, ageR
 		return protocol.Certificate{}, fmt.Errorf("join: open stream to the inviter %s: %w", info.ID, err)
 	}
 	s.SetDeadline(time.Now().Add(g.timeout))
-	resp, err := protocol.RequestJoin(ctx, s, req)
+	resp, err := protocol.RequestJoin(ctx, s, req, func(offer protocol.JoinResponse) ([]byte, error) {
+		return g.reg.AcceptOffer(ctx, tok, ageRecipient, offer)
+	})
 	finish(s, err)
 	if err != nil {
 		return protocol.Certificate{}, err
@@ -194,6 +232,13 @@ func (g *Gossip) JoinNetwork(ctx context.Context, tok protocol.InviteToken, ageR
 		return *resp.Certificate, err
 	}
 	g.log.Info("joined network", "network", tok.Network, "inviter", tok.Inviter)
+	// The inviter's GossipSub ignored this node while it was not a member
+	// (and closes the connection of a peer done joining unless it became
+	// one): connect afresh, as a member, so both see each other.
+	g.host.Network().ClosePeer(info.ID)
+	if err := g.host.Connect(ctx, info); err != nil {
+		g.log.Warn("gossip: reconnecting to the inviter after joining failed; it is retried", "peer", info.ID, "err", err)
+	}
 	if _, err := g.Sync(ctx, info.ID); err != nil {
 		g.log.Warn("gossip: first sync after joining failed; it is retried on the next connection", "peer", info.ID, "err", err)
 	}

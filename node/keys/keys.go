@@ -3,8 +3,9 @@
 // endorsements and certificates), its age X25519 identity (aggregates are
 // sealed to it) and the AES-256 key of its encrypted store.
 //
-// Each key is a file of its own in the node's home directory, mode 0600.
-// With a passphrase, each file is itself encrypted with age's passphrase
+// Each key is a file of its own in the node's home directory, mode 0600;
+// Read refuses key files that other users could read and a home they
+// could write to (perm.go). With a passphrase, each file is itself encrypted with age's passphrase
 // (scrypt) mode, so a copied disk or backup does not give the keys away.
 package keys
 
@@ -174,7 +175,14 @@ func WriteFile(path string, data []byte) error {
 // Read loads the keys from dir. passphrase may be empty when the files
 // are not encrypted. The files are decrypted in parallel: scrypt takes
 // about a second per file by design.
+//
+// Read refuses a home that group or others may write to, and a key file
+// that they may read (see CheckHome), with one line that says how to fix
+// it, as ssh does.
 func Read(ctx context.Context, dir, passphrase string) (*Set, error) {
+	if err := CheckHome(dir); err != nil {
+		return nil, err
+	}
 	raw := make([][]byte, len(Files))
 	g, _ := errgroup.WithContext(ctx)
 	for i, name := range Files {
@@ -207,7 +215,7 @@ func Read(ctx context.Context, dir, passphrase string) (*Set, error) {
 // ReadPublic reads the public identity file; no passphrase is needed.
 func ReadPublic(dir string) (Public, error) {
 	path := filepath.Join(dir, PublicFile)
-	b, err := readCapped(path)
+	b, err := readCapped(path, nil)
 	if err != nil {
 		return Public{}, err
 	}
@@ -229,7 +237,9 @@ func ReadPublic(dir string) (Public, error) {
 	return p, nil
 }
 
-func readCapped(path string) ([]byte, error) {
+// readCapped reads a file of the home; check, if set, judges the file
+// opened before it is read.
+func readCapped(path string, check func(string, fs.FileInfo) error) ([]byte, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("key file %s is missing (was this home made by kolo init?)", path)
@@ -238,6 +248,15 @@ func readCapped(path string) ([]byte, error) {
 		return nil, fmt.Errorf("key file: %w", err)
 	}
 	defer f.Close()
+	if check != nil {
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, fmt.Errorf("key file %s: %w", path, err)
+		}
+		if err := check(path, fi); err != nil {
+			return nil, err
+		}
+	}
 	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("key file %s: %w", path, err)
@@ -249,7 +268,7 @@ func readCapped(path string) ([]byte, error) {
 }
 
 func readKeyFile(path, passphrase string) ([]byte, error) {
-	b, err := readCapped(path)
+	b, err := readCapped(path, checkKeyFile)
 	if err != nil {
 		return nil, err
 	}

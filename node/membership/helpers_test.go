@@ -129,7 +129,7 @@ func founded(t testing.TB, clk *clock) (*node, protocol.Network) {
 }
 
 // join runs the whole invite/join exchange between inviter and joiner
-// in memory.
+// in memory: request, offer, the joiner's signature, admission, adoption.
 func join(t testing.TB, inviter, joiner *node, roles ...protocol.Role) protocol.Certificate {
 	t.Helper()
 	if len(roles) == 0 {
@@ -139,26 +139,58 @@ func join(t testing.TB, inviter, joiner *node, roles ...protocol.Role) protocol.
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err = protocol.ParseInviteToken(tok.String())
+	resp, err := exchange(inviter, joiner, tok)
 	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := protocol.NewJoinRequest(tok, joiner.id, joiner.age)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := inviter.reg.Admit(context.Background(), joiner.id, req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := joiner.reg.Adopt(context.Background(), tok, resp); err != nil {
 		t.Fatal(err)
 	}
 	return *resp.Certificate
 }
 
-// issue signs a certificate for subject by admitter directly (no invite).
+// exchange is the join exchange for a token already issued.
+func exchange(inviter, joiner *node, tok protocol.InviteToken) (protocol.JoinResponse, error) {
+	ctx := context.Background()
+	tok, err := protocol.ParseInviteToken(tok.String())
+	if err != nil {
+		return protocol.JoinResponse{}, err
+	}
+	req, err := protocol.NewJoinRequest(tok, joiner.id, joiner.age)
+	if err != nil {
+		return protocol.JoinResponse{}, err
+	}
+	resp, err := inviter.reg.Offer(ctx, joiner.id, req)
+	if err != nil {
+		return resp, err
+	}
+	sig, err := joiner.reg.AcceptOffer(ctx, tok, joiner.age, resp)
+	if err != nil {
+		return resp, err
+	}
+	cert := *resp.Certificate
+	cert.PeerSignature = sig
+	if cert, err = inviter.reg.Admit(ctx, joiner.id, req, cert); err != nil {
+		return resp, err
+	}
+	resp.Certificate = &cert
+	return resp, joiner.reg.Adopt(ctx, tok, resp)
+}
+
+// issue signs a certificate for subject by admitter directly (no invite),
+// and has the subject accept it (sign it too), as a join would.
 func issue(t testing.TB, admitter *node, subject *node, network string, issued time.Time, roles ...protocol.Role) protocol.Certificate {
+	t.Helper()
+	c := offer(t, admitter, subject, network, issued, roles...)
+	if c.Founder() {
+		return c
+	}
+	if err := c.Accept(subject.key); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// offer is issue without the subject's signature: what one member alone
+// can write about another peer.
+func offer(t testing.TB, admitter *node, subject *node, network string, issued time.Time, roles ...protocol.Role) protocol.Certificate {
 	t.Helper()
 	if len(roles) == 0 {
 		roles = []protocol.Role{protocol.RolePartner}

@@ -1,9 +1,11 @@
 package membership
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -14,10 +16,11 @@ import (
 // Invite token refusals, each distinct so the joining side is told exactly
 // what went wrong.
 var (
-	ErrInviteUnknown = errors.New("unknown invite token (not issued by this node, or from another network)")
-	ErrInviteExpired = errors.New("invite token expired")
-	ErrInviteUsed    = errors.New("invite token already used")
-	ErrBadProof      = errors.New("join request does not prove the invite secret")
+	ErrInviteUnknown   = errors.New("unknown invite token (not issued by this node, or from another network)")
+	ErrInviteExpired   = errors.New("invite token expired")
+	ErrInviteUsed      = errors.New("invite token already used")
+	ErrInviteCancelled = errors.New("invite token cancelled by the inviter")
+	ErrBadProof        = errors.New("join request does not prove the invite secret")
 )
 
 var prefixInvite = []byte("invite/")
@@ -43,6 +46,26 @@ type Invite struct {
 	Expires string          `json:"expires"`
 	UsedBy  peer.ID         `json:"used_by,omitempty"`
 	Used    string          `json:"used,omitempty"`
+	// Certificate is the hash of the certificate issued with it, once used.
+	Certificate string `json:"certificate,omitempty"`
+	Cancelled   string `json:"cancelled,omitempty"`
+}
+
+// ID is how people name an invite: the first 16 hex digits of its
+// public key.
+func (inv Invite) ID() string { return inv.Key[:16] }
+
+// State is open, used, expired or cancelled at now.
+func (inv Invite) State(now time.Time) string {
+	switch {
+	case inv.Cancelled != "":
+		return "cancelled"
+	case inv.UsedBy != "":
+		return "used"
+	case inv.Expires <= protocol.FormatTime(now):
+		return "expired"
+	}
+	return "open"
 }
 
 func (r *Registry) loadInvites(ctx context.Context) error {
@@ -105,7 +128,7 @@ func (r *Registry) Invite(ctx context.Context, spec InviteSpec) (protocol.Invite
 		return protocol.InviteToken{}, err
 	}
 	now := r.now()
-	tok := protocol.InviteToken{Network: n.ID, Inviter: r.self, Addrs: spec.Addrs, Secret: secret, Expires: protocol.FormatTime(now.Add(ttl))}
+	tok := protocol.InviteToken{Network: n.ID, Inviter: r.self, Addrs: spec.Addrs, Secret: secret, Expires: protocol.FormatTime(now.Add(ttl)), Org: org, Country: country}
 	if err := tok.Check(); err != nil {
 		return protocol.InviteToken{}, err
 	}
@@ -123,7 +146,7 @@ func (r *Registry) Invite(ctx context.Context, spec InviteSpec) (protocol.Invite
 	return tok, nil
 }
 
-// Invites lists the invites this node issued.
+// Invites lists the invites this node issued, oldest first.
 func (r *Registry) Invites() []Invite {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -131,43 +154,124 @@ func (r *Registry) Invites() []Invite {
 	for _, inv := range r.invites {
 		out = append(out, *inv)
 	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Created != out[j].Created {
+			return out[i].Created < out[j].Created
+		}
+		return out[i].Key < out[j].Key
+	})
 	return out
 }
 
-// OpenInvites counts the invites that are neither used nor expired. While
-// there is one, the connection gater lets unknown peers connect (to join).
+// OpenInvites counts the invites that are neither used, cancelled nor
+// expired. While there is one, the connection gater lets unknown peers
+// connect, to join and for nothing else.
 func (r *Registry) OpenInvites() int {
-	now := protocol.FormatTime(r.now())
+	now := r.now()
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	n := 0
 	for _, inv := range r.invites {
-		if inv.UsedBy == "" && inv.Expires > now {
+		if inv.State(now) == "open" {
 			n++
 		}
 	}
 	return n
 }
 
-// Admit answers a join request that arrived from peer from: it checks the
-// invite (known, proof, not used by another peer, not expired), marks it
-// used, signs the new member's certificate and returns what the joining
-// node needs. A peer that already used the invite gets its certificate
-// again (its first answer may have been lost).
-func (r *Registry) Admit(ctx context.Context, from peer.ID, req protocol.JoinRequest) (protocol.JoinResponse, error) {
+// ErrNoSuchInvite says that no invite has the ID given.
+var ErrNoSuchInvite = errors.New("no such invite")
+
+// CancelInvite cancels the open invite whose ID (or a prefix of its public
+// key of at least 8 hex digits) is id: its token can no longer be used.
+func (r *Registry) CancelInvite(ctx context.Context, id string) (Invite, error) {
+	id = strings.ToLower(strings.TrimSpace(id))
+	if len(id) < 8 {
+		return Invite{}, fmt.Errorf("invite %q: give at least the first 8 characters of its ID (kolo invite list shows them)", id)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var found *Invite
+	for key, inv := range r.invites {
+		if strings.HasPrefix(key, id) {
+			if found != nil {
+				return Invite{}, fmt.Errorf("invite %q: more than one invite starts so; give more characters", id)
+			}
+			found = inv
+		}
+	}
+	if found == nil {
+		return Invite{}, fmt.Errorf("invite %q: %w", id, ErrNoSuchInvite)
+	}
+	if st := found.State(r.now()); st != "open" {
+		return *found, fmt.Errorf("invite %s is %s already; only an open invite can be cancelled", found.ID(), st)
+	}
+	if err := ctx.Err(); err != nil {
+		return Invite{}, err
+	}
+	c := *found
+	c.Cancelled = protocol.FormatTime(r.now())
+	if err := r.putInvite(&c); err != nil {
+		return Invite{}, fmt.Errorf("store invite: %w", err)
+	}
+	*found = c
+	r.log.Info("invite cancelled", "invite", c.ID(), "org", c.Org)
+	return c, nil
+}
+
+// Offer answers a join request that arrived from peer from: it checks the
+// invite (known, proof, not cancelled, not used by another peer, not
+// expired) and returns the certificate this node offers, signed by it but
+// not yet by the joining peer, with the network file and this node's
+// chain. Nothing is stored: Admit does that once the peer has signed. A
+// peer that was admitted with this invite and asks again before it expires
+// (its answer was lost) gets its stored certificate again, never a new one.
+//
+// A refusal given before the proof of the invite secret is checked tells
+// nothing about this node's network.
+func (r *Registry) Offer(ctx context.Context, from peer.ID, req protocol.JoinRequest) (protocol.JoinResponse, error) {
 	n, ok := r.Network()
-	if !ok {
-		return protocol.JoinResponse{}, ErrNoNetwork
+	if !ok || r.key == nil {
+		return protocol.JoinResponse{}, ErrInviteUnknown
 	}
-	if r.key == nil {
-		return protocol.JoinResponse{}, errors.New("admit: this registry has no node key")
+	inv, err := r.checkJoin(from, req, n)
+	if err != nil {
+		return protocol.JoinResponse{}, err
 	}
-	if req.Network != n.ID {
-		return protocol.JoinResponse{}, fmt.Errorf("join request is for network %s, this node is in %s: %w", req.Network, n.ID, ErrInviteUnknown)
+	now := r.now()
+	if inv.UsedBy == from {
+		r.mu.RLock()
+		h, _ := protocol.ParseHash(inv.Certificate)
+		cert, stored := r.certs[h]
+		r.mu.RUnlock()
+		if !stored || cert.Age != req.Age || inv.Expires <= protocol.FormatTime(now) {
+			return protocol.JoinResponse{}, fmt.Errorf("%w (at %s, by this peer)", ErrInviteUsed, inv.Used)
+		}
+		return r.joinResponse(n, cert)
 	}
-	if req.Peer != from {
-		return protocol.JoinResponse{}, fmt.Errorf("join request names peer %s but comes from %s: %w", req.Peer, from, ErrBadProof)
+	cert := protocol.Certificate{
+		Network: n.ID, Peer: from, Age: req.Age, Org: inv.Org, Country: inv.Country,
+		Roles: inv.Roles, Issued: protocol.FormatTime(now), AdmittedBy: r.self,
 	}
+	if err := cert.Sign(r.key); err != nil {
+		return protocol.JoinResponse{}, fmt.Errorf("admit %s: %w", from, err)
+	}
+	h, err := cert.Hash()
+	if err != nil {
+		return protocol.JoinResponse{}, err
+	}
+	r.mu.RLock()
+	err = r.admissible(h, cert)
+	r.mu.RUnlock()
+	if err != nil {
+		return protocol.JoinResponse{}, fmt.Errorf("admit %s: %w", from, err)
+	}
+	return r.joinResponse(n, cert)
+}
+
+// checkJoin checks a join request against the invite it names and returns
+// a copy of the invite.
+func (r *Registry) checkJoin(from peer.ID, req protocol.JoinRequest, n protocol.Network) (Invite, error) {
 	r.mu.RLock()
 	inv, ok := r.invites[req.Invite]
 	var snapshot Invite
@@ -175,62 +279,119 @@ func (r *Registry) Admit(ctx context.Context, from peer.ID, req protocol.JoinReq
 		snapshot = *inv
 	}
 	r.mu.RUnlock()
-	if !ok {
-		return protocol.JoinResponse{}, ErrInviteUnknown
+	if !ok || req.Network != n.ID {
+		return Invite{}, ErrInviteUnknown
+	}
+	if req.Peer != from {
+		return Invite{}, fmt.Errorf("join request names peer %s but comes from %s: %w", req.Peer, from, ErrBadProof)
 	}
 	if err := req.VerifyProof(); err != nil {
-		return protocol.JoinResponse{}, fmt.Errorf("%w: %v", ErrBadProof, err)
+		return Invite{}, fmt.Errorf("%w: %v", ErrBadProof, err)
 	}
 	if err := CheckAgeRecipient(req.Age); err != nil {
-		return protocol.JoinResponse{}, fmt.Errorf("join request: %w", err)
+		return Invite{}, fmt.Errorf("join request: %w", err)
 	}
-	now := r.now()
+	now := protocol.FormatTime(r.now())
 	switch {
+	case snapshot.Cancelled != "":
+		return Invite{}, fmt.Errorf("%w at %s; ask for a new one", ErrInviteCancelled, snapshot.Cancelled)
 	case snapshot.UsedBy != "" && snapshot.UsedBy != from:
-		return protocol.JoinResponse{}, fmt.Errorf("%w (at %s, by another peer)", ErrInviteUsed, snapshot.Used)
-	case snapshot.UsedBy == "" && snapshot.Expires <= protocol.FormatTime(now):
-		return protocol.JoinResponse{}, fmt.Errorf("%w at %s; ask for a new one", ErrInviteExpired, snapshot.Expires)
+		return Invite{}, fmt.Errorf("%w (at %s, by another peer)", ErrInviteUsed, snapshot.Used)
+	case snapshot.UsedBy == "" && snapshot.Expires <= now:
+		return Invite{}, fmt.Errorf("%w at %s; ask for a new one", ErrInviteExpired, snapshot.Expires)
 	}
-	if snapshot.UsedBy == from {
-		if m, ok := r.Member(from); ok && m.Certificate.AdmittedBy == r.self && m.Certificate.Age == req.Age {
-			return r.joinResponse(n, m.Certificate)
-		}
+	return snapshot, nil
+}
+
+// Admit completes a join: cert is the certificate Offer made for the peer
+// from, now signed by that peer too. It checks the invite again, marks it
+// used and stores the certificate. Admitting the same certificate again is
+// harmless.
+func (r *Registry) Admit(ctx context.Context, from peer.ID, req protocol.JoinRequest, cert protocol.Certificate) (protocol.Certificate, error) {
+	n, ok := r.Network()
+	if !ok || r.key == nil {
+		return cert, ErrInviteUnknown
 	}
-	cert := protocol.Certificate{
-		Network: n.ID, Peer: from, Age: req.Age, Org: snapshot.Org, Country: snapshot.Country,
-		Roles: snapshot.Roles, Issued: protocol.FormatTime(now), AdmittedBy: r.self,
+	if _, err := r.checkJoin(from, req, n); err != nil {
+		return cert, err
 	}
-	if err := cert.Sign(r.key); err != nil {
-		return protocol.JoinResponse{}, fmt.Errorf("admit %s: %w", from, err)
+	if cert.Peer != from || cert.AdmittedBy != r.self || cert.Age != req.Age || cert.Network != n.ID {
+		return cert, fmt.Errorf("admit %s: the certificate is not the one this node offered", from)
 	}
-	if err := r.CheckCertificate(cert); err != nil {
-		return protocol.JoinResponse{}, fmt.Errorf("admit %s: %w", from, err)
-	}
-	resp, err := r.joinResponse(n, cert)
+	h, err := r.verifyCertificate(cert)
 	if err != nil {
-		return resp, err
+		return cert, fmt.Errorf("admit %s: %w", from, err)
 	}
 	// Mark the invite used before storing the certificate: if this node
 	// stops in between, the same peer can ask again; no other peer can.
 	r.mu.Lock()
-	inv = r.invites[req.Invite]
+	inv := r.invites[req.Invite]
 	if inv.UsedBy != "" && inv.UsedBy != from {
 		r.mu.Unlock()
-		return protocol.JoinResponse{}, fmt.Errorf("%w (at %s, by another peer)", ErrInviteUsed, inv.Used)
+		return cert, fmt.Errorf("%w (at %s, by another peer)", ErrInviteUsed, inv.Used)
 	}
-	used := *inv
-	used.UsedBy, used.Used = from, protocol.FormatTime(now)
-	if err := r.putInvite(&used); err != nil {
+	if inv.UsedBy == "" {
+		used := *inv
+		used.UsedBy, used.Used, used.Certificate = from, protocol.FormatTime(r.now()), h.String()
+		if err := r.putInvite(&used); err != nil {
+			r.mu.Unlock()
+			return cert, fmt.Errorf("store invite: %w", err)
+		}
+		*inv = used
+	} else if inv.Certificate != h.String() {
 		r.mu.Unlock()
-		return protocol.JoinResponse{}, fmt.Errorf("store invite: %w", err)
+		return cert, fmt.Errorf("%w (at %s, by this peer, with another certificate)", ErrInviteUsed, inv.Used)
 	}
-	*inv = used
 	r.mu.Unlock()
-	if _, err := r.AddCertificate(ctx, cert); err != nil {
-		return protocol.JoinResponse{}, fmt.Errorf("admit %s: %w", from, err)
+	added, err := r.storeCertificate(ctx, h, cert)
+	if err != nil {
+		return cert, fmt.Errorf("admit %s: %w", from, err)
 	}
-	r.log.Info("member admitted", "member", from, "org", cert.Org, "country", cert.Country, "invite", req.Invite[:16])
-	return resp, nil
+	if added {
+		r.log.Info("member admitted", "member", from, "org", cert.Org, "country", cert.Country, "invite", req.Invite[:16])
+	}
+	return cert, nil
+}
+
+// AcceptOffer is the joining node's side of Offer: it checks the answer to
+// its request for tok (the network file is the token's network, the
+// certificate is for this node, with its age recipient, signed by the
+// inviter, and chains to a founder) and returns this node's signature over
+// the certificate, to send back.
+func (r *Registry) AcceptOffer(ctx context.Context, tok protocol.InviteToken, age string, resp protocol.JoinResponse) ([]byte, error) {
+	if r.key == nil {
+		return nil, errors.New("accept: this registry has no node key")
+	}
+	if resp.Network == nil || resp.Certificate == nil {
+		return nil, errors.New("no network file or no certificate")
+	}
+	c := *resp.Certificate
+	switch {
+	case resp.Network.ID != tok.Network:
+		return nil, fmt.Errorf("network file is for %s, the invite for %s: %w", resp.Network.ID, tok.Network, ErrWrongNetwork)
+	case c.Peer != r.self:
+		return nil, fmt.Errorf("certificate is for %s, this node is %s", c.Peer, r.self)
+	case c.AdmittedBy != tok.Inviter:
+		return nil, fmt.Errorf("certificate signed by %s, the invite came from %s", c.AdmittedBy, tok.Inviter)
+	case c.Age != age:
+		return nil, fmt.Errorf("certificate names age recipient %s, this node's is %s", c.Age, age)
+	}
+	if err := c.VerifyOffer(); err != nil {
+		return nil, err
+	}
+	given := c.PeerSignature
+	if err := c.Accept(r.key); err != nil {
+		return nil, err
+	}
+	if len(given) > 0 && !bytes.Equal(given, c.PeerSignature) {
+		return nil, errors.New("the certificate carries a signature of this node that this node did not make")
+	}
+	check := resp
+	check.Certificate = &c
+	if err := verifyAnswer(ctx, check, r.now); err != nil {
+		return nil, err
+	}
+	return c.PeerSignature, nil
 }
 
 // joinResponse assembles the answer and checks it fits in one message.
@@ -248,41 +409,48 @@ func (r *Registry) joinResponse(n protocol.Network, cert protocol.Certificate) (
 }
 
 // Adopt stores what a joining node received for tok: the network file, the
-// admitter's chain and its own certificate. Everything is verified first,
-// in a scratch registry, so a bad answer stores nothing.
+// admitter's chain and its own certificate, signed by both. Everything is
+// verified first, in a scratch registry, so a bad answer stores nothing.
 func (r *Registry) Adopt(ctx context.Context, tok protocol.InviteToken, resp protocol.JoinResponse) error {
 	if resp.Network == nil || resp.Certificate == nil {
 		return errors.New("join answer: no network file or no certificate")
 	}
-	n, c := *resp.Network, *resp.Certificate
+	c := *resp.Certificate
 	switch {
-	case n.ID != tok.Network:
-		return fmt.Errorf("join answer: network file is for %s, the invite for %s: %w", n.ID, tok.Network, ErrWrongNetwork)
+	case resp.Network.ID != tok.Network:
+		return fmt.Errorf("join answer: network file is for %s, the invite for %s: %w", resp.Network.ID, tok.Network, ErrWrongNetwork)
 	case c.Peer != r.self:
 		return fmt.Errorf("join answer: certificate is for %s, this node is %s", c.Peer, r.self)
 	case c.AdmittedBy != tok.Inviter:
 		return fmt.Errorf("join answer: certificate signed by %s, the invite came from %s", c.AdmittedBy, tok.Inviter)
 	}
-	scratch, err := Open(ctx, nil, Options{Now: r.now, Logger: discardLogger()})
+	if err := verifyAnswer(ctx, resp, r.now); err != nil {
+		return err
+	}
+	return applyAnswer(ctx, r, resp)
+}
+
+// verifyAnswer applies a join answer to a scratch registry: the network
+// file, the chain from a founder down, the certificate.
+func verifyAnswer(ctx context.Context, resp protocol.JoinResponse, now func() time.Time) error {
+	scratch, err := Open(ctx, nil, Options{Now: now, Logger: discardLogger()})
 	if err != nil {
 		return err
 	}
-	apply := func(reg *Registry) error {
-		if err := reg.Init(ctx, n); err != nil {
-			return err
-		}
-		for i := len(resp.Chain) - 1; i >= 0; i-- {
-			if _, err := reg.AddCertificate(ctx, resp.Chain[i]); err != nil {
-				return fmt.Errorf("join answer: chain: %w", err)
-			}
-		}
-		if _, err := reg.AddCertificate(ctx, c); err != nil {
-			return fmt.Errorf("join answer: own certificate: %w", err)
-		}
-		return nil
-	}
-	if err := apply(scratch); err != nil {
+	return applyAnswer(ctx, scratch, resp)
+}
+
+func applyAnswer(ctx context.Context, reg *Registry, resp protocol.JoinResponse) error {
+	if err := reg.Init(ctx, *resp.Network); err != nil {
 		return err
 	}
-	return apply(r)
+	for i := len(resp.Chain) - 1; i >= 0; i-- {
+		if _, err := reg.AddCertificate(ctx, resp.Chain[i]); err != nil {
+			return fmt.Errorf("join answer: chain: %w", err)
+		}
+	}
+	if _, err := reg.AddCertificate(ctx, *resp.Certificate); err != nil {
+		return fmt.Errorf("join answer: own certificate: %w", err)
+	}
+	return nil
 }

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kolo-net/kolo/protocol"
@@ -37,6 +39,15 @@ var (
 	prefixMRev = []byte("mrev/")
 )
 
+// Bounds on what one signer can make every node store (docs/SECURITY.md).
+const (
+	// MaxAdmissions caps the certificates one partner may issue.
+	MaxAdmissions = 1000
+	// maxCertsPerPeer: a peer holds one certificate; a second one, which it
+	// must have signed too, is kept as the evidence that excludes it.
+	maxCertsPerPeer = 2
+)
+
 // Options configure a Registry.
 type Options struct {
 	// Key is the node's libp2p Ed25519 key: it signs the certificates of
@@ -54,11 +65,20 @@ type Member struct {
 	Hash        protocol.Hash     // of the certificate
 	PublicKey   ed25519.PublicKey // raw, from the peer ID
 	Founder     bool
-	Revoked     string // time of the earliest valid revocation, "" while a member
+	// Revoked is the time given by the earliest revocation that counts, ""
+	// while a member. It is shown, never compared: see doc.go.
+	Revoked string
 }
 
 // Active reports whether m is a member now (not revoked).
 func (m Member) Active() bool { return m.Revoked == "" }
+
+// Stats counts the registry's costly work, for benchmarks and the tests
+// that keep it linear.
+type Stats struct {
+	Rebuilds      int64 // whole-membership derivations
+	Verifications int64 // records whose signatures were checked
+}
 
 // Registry holds the network file, the certificates and member revocations
 // of a network, and the invites this node issued. It is safe for
@@ -70,32 +90,39 @@ type Registry struct {
 	now  func() time.Time
 	log  *slog.Logger
 
-	mu       sync.RWMutex
-	network  *protocol.Network
-	netHash  protocol.Hash
-	founders map[protocol.Hash]bool
-	certs    map[protocol.Hash]protocol.Certificate // every stored certificate, founders' included
-	byPeer   map[peer.ID][]protocol.Hash
-	mrevs    map[protocol.Hash]protocol.MemberRevocation
-	revoked  map[peer.ID]string // earliest valid revocation time per peer
-	invites  map[string]*Invite
-	members  map[peer.ID]*Member // derived by rebuild
+	rebuilds      atomic.Int64
+	verifications atomic.Int64
+
+	mu         sync.RWMutex
+	network    *protocol.Network
+	netHash    protocol.Hash
+	founders   map[protocol.Hash]bool
+	certs      map[protocol.Hash]protocol.Certificate // every stored certificate, founders' included
+	byPeer     map[peer.ID][]protocol.Hash
+	byAdmitter map[peer.ID]int // certificates stored per admitter
+	mrevs      map[protocol.Hash]protocol.MemberRevocation
+	revsOf     map[peer.ID][]protocol.Hash // member revocations per revoked peer
+	invites    map[string]*Invite
+	state      map[peer.ID]*standing // derived
+	members    map[peer.ID]*Member   // derived
 }
 
 // Open loads a registry from kv (nil: memory only).
 func Open(ctx context.Context, kv KV, opts Options) (*Registry, error) {
 	r := &Registry{
-		kv:       kv,
-		key:      opts.Key,
-		now:      opts.Now,
-		log:      opts.Logger,
-		founders: map[protocol.Hash]bool{},
-		certs:    map[protocol.Hash]protocol.Certificate{},
-		byPeer:   map[peer.ID][]protocol.Hash{},
-		mrevs:    map[protocol.Hash]protocol.MemberRevocation{},
-		revoked:  map[peer.ID]string{},
-		invites:  map[string]*Invite{},
-		members:  map[peer.ID]*Member{},
+		kv:         kv,
+		key:        opts.Key,
+		now:        opts.Now,
+		log:        opts.Logger,
+		founders:   map[protocol.Hash]bool{},
+		certs:      map[protocol.Hash]protocol.Certificate{},
+		byPeer:     map[peer.ID][]protocol.Hash{},
+		byAdmitter: map[peer.ID]int{},
+		mrevs:      map[protocol.Hash]protocol.MemberRevocation{},
+		revsOf:     map[peer.ID][]protocol.Hash{},
+		invites:    map[string]*Invite{},
+		state:      map[peer.ID]*standing{},
+		members:    map[peer.ID]*Member{},
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -257,85 +284,114 @@ func (r *Registry) insertCert(h protocol.Hash, c protocol.Certificate) {
 	}
 	r.certs[h] = c
 	r.byPeer[c.Peer] = append(r.byPeer[c.Peer], h)
+	if !c.Founder() {
+		r.byAdmitter[c.AdmittedBy]++
+	}
+}
+
+func (r *Registry) removeCert(h protocol.Hash) {
+	c, ok := r.certs[h]
+	if !ok {
+		return
+	}
+	delete(r.certs, h)
+	r.byPeer[c.Peer] = slices.DeleteFunc(r.byPeer[c.Peer], func(x protocol.Hash) bool { return x == h })
+	if len(r.byPeer[c.Peer]) == 0 {
+		delete(r.byPeer, c.Peer)
+	}
+	if !c.Founder() {
+		if r.byAdmitter[c.AdmittedBy]--; r.byAdmitter[c.AdmittedBy] <= 0 {
+			delete(r.byAdmitter, c.AdmittedBy)
+		}
+	}
 }
 
 func (r *Registry) insertMRev(h protocol.Hash, m protocol.MemberRevocation) {
+	if _, ok := r.mrevs[h]; ok {
+		return
+	}
 	r.mrevs[h] = m
-	if t, ok := r.revoked[m.Member]; !ok || m.Revoked < t {
-		r.revoked[m.Member] = m.Revoked
+	r.revsOf[m.Member] = append(r.revsOf[m.Member], h)
+}
+
+func (r *Registry) removeMRev(h protocol.Hash) {
+	m, ok := r.mrevs[h]
+	if !ok {
+		return
+	}
+	delete(r.mrevs, h)
+	r.revsOf[m.Member] = slices.DeleteFunc(r.revsOf[m.Member], func(x protocol.Hash) bool { return x == h })
+	if len(r.revsOf[m.Member]) == 0 {
+		delete(r.revsOf, m.Member)
 	}
 }
 
-// rebuild derives the members from the stored records: for every peer, the
-// earliest valid certificate, and its revocation time if any. Canonical
-// times compare correctly as strings.
+// rebuild derives every peer's standing from the stored records (derive.go)
+// and the member list from it. r.mu held (or the registry not shared yet).
 func (r *Registry) rebuild() {
-	const (
-		visiting = iota + 1
-		valid
-		invalid
-	)
-	state := map[protocol.Hash]int{}
-	var effective func(p peer.ID) (protocol.Hash, bool)
-	var isValid func(h protocol.Hash) bool
-	isValid = func(h protocol.Hash) bool {
-		switch state[h] {
-		case visiting, invalid:
-			return false
-		case valid:
-			return true
+	r.rebuilds.Add(1)
+	r.state = r.derive()
+	members := make(map[peer.ID]*Member, len(r.state))
+	for p, st := range r.state {
+		if st.admitted {
+			r.setMember(p, st)
+			members[p] = r.members[p]
 		}
-		state[h] = visiting
-		c := r.certs[h]
-		ok := false
-		if c.Founder() {
-			ok = r.founders[h]
-		} else if ih, found := effective(c.AdmittedBy); found {
-			ic := r.certs[ih]
-			t, revoked := r.revoked[c.AdmittedBy]
-			ok = protocol.HasRole(ic.Roles, protocol.RolePartner) && ic.Issued <= c.Issued && (!revoked || c.Issued < t)
-		}
-		state[h] = invalid
-		if ok {
-			state[h] = valid
-		}
-		return ok
-	}
-	effective = func(p peer.ID) (protocol.Hash, bool) {
-		for _, h := range r.sortedCerts(p) {
-			if isValid(h) {
-				return h, true
-			}
-		}
-		return protocol.Hash{}, false
-	}
-	members := make(map[peer.ID]*Member, len(r.byPeer))
-	for p := range r.byPeer {
-		h, ok := effective(p)
-		if !ok {
-			continue
-		}
-		c := r.certs[h]
-		pub, err := protocol.RawPublicKey(p)
-		if err != nil {
-			continue // cannot happen: the certificate verified
-		}
-		members[p] = &Member{Certificate: c, Hash: h, PublicKey: pub, Founder: r.founders[h], Revoked: r.revoked[p]}
 	}
 	r.members = members
 }
 
-// sortedCerts returns p's certificates, earliest issued first (ties by hash).
-func (r *Registry) sortedCerts(p peer.ID) []protocol.Hash {
-	hs := r.byPeer[p]
-	sort.Slice(hs, func(i, j int) bool {
-		a, b := r.certs[hs[i]], r.certs[hs[j]]
-		if a.Issued != b.Issued {
-			return a.Issued < b.Issued
+// setMember writes p's entry in the member list from its standing.
+func (r *Registry) setMember(p peer.ID, st *standing) {
+	pub, err := protocol.RawPublicKey(p)
+	if err != nil {
+		return // cannot happen: the certificate verified
+	}
+	r.members[p] = &Member{Certificate: r.certs[st.cert], Hash: st.cert, PublicKey: pub, Founder: r.founders[st.cert], Revoked: st.revokedAt}
+}
+
+// purge deletes the records that no longer count after a revocation: the
+// certificates no longer valid (and so those their peers issued) and the
+// revocations that no longer count. Such a record can never count again
+// (revocations are permanent), so it has no reason to be kept. A peer with
+// two valid certificates keeps both: they are the evidence that excludes
+// it. r.mu held.
+func (r *Registry) purge() {
+	for h, c := range r.certs {
+		st := r.state[c.Peer]
+		if r.founders[h] || (st != nil && slices.Contains(st.valid, h)) {
+			continue
 		}
-		return bytes.Compare(hs[i][:], hs[j][:]) < 0
-	})
-	return hs
+		if err := r.delete(prefixCert, h); err != nil {
+			r.log.Warn("could not delete a certificate that no longer counts", "member", c.Peer, "err", err)
+			continue
+		}
+		r.removeCert(h)
+		r.log.Info("certificate no longer counts: its admitter was revoked without keeping it", "member", c.Peer, "admitted_by", c.AdmittedBy)
+	}
+	for h, m := range r.mrevs {
+		st := r.state[m.Member]
+		if st != nil && slices.Contains(st.revocation, h) {
+			continue
+		}
+		if err := r.delete(prefixMRev, h); err != nil {
+			r.log.Warn("could not delete a member revocation that no longer counts", "member", m.Member, "err", err)
+			continue
+		}
+		r.removeMRev(h)
+	}
+}
+
+func (r *Registry) delete(prefix []byte, h protocol.Hash) error {
+	if r.kv == nil {
+		return nil
+	}
+	return r.kv.Delete(append(append([]byte{}, prefix...), h.String()...))
+}
+
+// Stats reports the registry's work counters.
+func (r *Registry) Stats() Stats {
+	return Stats{Rebuilds: r.rebuilds.Load(), Verifications: r.verifications.Load()}
 }
 
 // IsMember reports whether id is a member now: a valid certificate and no
@@ -379,191 +435,19 @@ func (r *Registry) Members() []Member {
 	return out
 }
 
-// checkNetwork checks that a record is for this node's network. r.mu held.
-func (r *Registry) checkNetwork(what, network string) error {
-	if r.network == nil {
-		return fmt.Errorf("%s: %w", what, ErrNoNetwork)
-	}
-	if network != r.network.ID {
-		return fmt.Errorf("%s is for network %s, this node is in %s: %w", what, network, r.network.ID, ErrWrongNetwork)
-	}
-	return nil
-}
-
-// checkNotFuture refuses a canonical time later than now plus the skew.
-func (r *Registry) checkNotFuture(what, ts string) error {
-	t, err := protocol.ParseTime(ts)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if limit := r.now().Add(MaxClockSkew); t.After(limit) {
-		return fmt.Errorf("%s at %s, later than now (%s): %w", what, ts, protocol.FormatTime(r.now()), ErrFuture)
-	}
-	return nil
-}
-
-// CheckCertificate verifies c completely (fields, signature, network,
-// admitter, age recipient, time) without storing it.
-func (r *Registry) CheckCertificate(c protocol.Certificate) error {
-	_, err := r.checkCertificate(c)
-	return err
-}
-
-func (r *Registry) checkCertificate(c protocol.Certificate) (protocol.Hash, error) {
-	what := "certificate for " + c.Peer.String()
-	if err := c.Verify(); err != nil {
-		return protocol.Hash{}, err
-	}
-	h, err := c.Hash()
-	if err != nil {
-		return h, err
-	}
-	if err := CheckAgeRecipient(c.Age); err != nil {
-		return h, fmt.Errorf("%s: %w", what, err)
-	}
-	if err := r.checkNotFuture(what+": issued", c.Issued); err != nil {
-		return h, err
-	}
+// Equivocal lists the peers excluded because they accepted two
+// certificates.
+func (r *Registry) Equivocal() []peer.ID {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	if err := r.checkNetwork(what, c.Network); err != nil {
-		return h, err
-	}
-	if _, ok := r.certs[h]; ok {
-		return h, nil
-	}
-	if t, ok := r.revoked[c.Peer]; ok {
-		return h, fmt.Errorf("%s: the peer was revoked at %s and cannot be admitted again with the same key: %w", what, t, ErrRevoked)
-	}
-	if c.Founder() {
-		if !r.founders[h] {
-			return h, fmt.Errorf("%s: self-signed, but not a founder certificate of the network file: %w", what, ErrNotAllowed)
+	var out []peer.ID
+	for p, st := range r.state {
+		if st.equivocal {
+			out = append(out, p)
 		}
-		return h, nil
 	}
-	admitter, ok := r.members[c.AdmittedBy]
-	switch {
-	case !ok:
-		return h, fmt.Errorf("%s: admitted by %s: %w", what, c.AdmittedBy, ErrNotMember)
-	case !protocol.HasRole(admitter.Certificate.Roles, protocol.RolePartner):
-		return h, fmt.Errorf("%s: admitted by %s, whose roles are %s; only partners may admit members: %w", what, c.AdmittedBy, protocol.JoinRoles(admitter.Certificate.Roles), ErrNotAllowed)
-	case admitter.Certificate.Issued > c.Issued:
-		return h, fmt.Errorf("%s: issued at %s, before its admitter's own certificate (%s): %w", what, c.Issued, admitter.Certificate.Issued, ErrNotAllowed)
-	case admitter.Revoked != "" && c.Issued >= admitter.Revoked:
-		return h, fmt.Errorf("%s: issued at %s by %s, revoked at %s: %w", what, c.Issued, c.AdmittedBy, admitter.Revoked, ErrRevoked)
-	}
-	return h, nil
-}
-
-// AddCertificate verifies c and stores it. It reports false for a
-// certificate already held (adding again is harmless).
-func (r *Registry) AddCertificate(ctx context.Context, c protocol.Certificate) (bool, error) {
-	h, err := r.checkCertificate(c)
-	if err != nil {
-		return false, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.certs[h]; ok {
-		return false, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	if err := r.put(append(append([]byte{}, prefixCert...), h.String()...), c); err != nil {
-		return false, fmt.Errorf("store certificate for %s: %w", c.Peer, err)
-	}
-	r.insertCert(h, c)
-	r.rebuild()
-	r.log.Info("member certificate stored", "member", c.Peer, "org", c.Org, "country", c.Country, "admitted_by", c.AdmittedBy)
-	return true, nil
-}
-
-// CheckMemberRevocation verifies m (fields, signature, network, the
-// signer's right to revoke, time) without storing it.
-func (r *Registry) CheckMemberRevocation(m protocol.MemberRevocation) error {
-	_, err := r.checkMemberRevocation(m)
-	return err
-}
-
-func (r *Registry) checkMemberRevocation(m protocol.MemberRevocation) (protocol.Hash, error) {
-	what := "revocation of member " + m.Member.String()
-	if err := m.Verify(); err != nil {
-		return protocol.Hash{}, err
-	}
-	h, err := m.Hash()
-	if err != nil {
-		return h, err
-	}
-	if err := r.checkNotFuture(what, m.Revoked); err != nil {
-		return h, err
-	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if err := r.checkNetwork(what, m.Network); err != nil {
-		return h, err
-	}
-	if _, ok := r.mrevs[h]; ok {
-		return h, nil
-	}
-	target, ok := r.members[m.Member]
-	if !ok {
-		return h, fmt.Errorf("%s: %w", what, ErrNotMember)
-	}
-	if m.Signer == m.Member {
-		return h, nil // a member may always leave
-	}
-	signer, ok := r.members[m.Signer]
-	if !ok {
-		return h, fmt.Errorf("%s: signer %s: %w", what, m.Signer, ErrNotMember)
-	}
-	if signer.Revoked != "" && m.Revoked >= signer.Revoked {
-		return h, fmt.Errorf("%s: signer %s was itself revoked at %s: %w", what, m.Signer, signer.Revoked, ErrRevoked)
-	}
-	if !signer.Founder && target.Certificate.AdmittedBy != m.Signer {
-		return h, fmt.Errorf("%s: signed by %s, who is neither a founder nor the member's admitter (%s): %w", what, m.Signer, target.Certificate.AdmittedBy, ErrNotAllowed)
-	}
-	return h, nil
-}
-
-// Revoke verifies m and stores it: from then on m.Member is not a member.
-// It reports false for a revocation already held.
-func (r *Registry) Revoke(ctx context.Context, m protocol.MemberRevocation) (bool, error) {
-	h, err := r.checkMemberRevocation(m)
-	if err != nil {
-		return false, err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if _, ok := r.mrevs[h]; ok {
-		return false, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	if err := r.put(append(append([]byte{}, prefixMRev...), h.String()...), m); err != nil {
-		return false, fmt.Errorf("store revocation of %s: %w", m.Member, err)
-	}
-	r.insertMRev(h, m)
-	r.rebuild()
-	r.log.Info("member revoked", "member", m.Member, "revoked", m.Revoked, "signer", m.Signer)
-	return true, nil
-}
-
-// NewMemberRevocation signs a revocation of member by this node, dated now.
-func (r *Registry) NewMemberRevocation(member peer.ID) (protocol.MemberRevocation, error) {
-	n, ok := r.Network()
-	if !ok {
-		return protocol.MemberRevocation{}, ErrNoNetwork
-	}
-	if r.key == nil {
-		return protocol.MemberRevocation{}, errors.New("revoke member: this registry has no node key")
-	}
-	m := protocol.MemberRevocation{Network: n.ID, Member: member, Revoked: protocol.FormatTime(r.now()), Signer: r.self}
-	if err := m.Sign(r.key); err != nil {
-		return m, fmt.Errorf("revoke member %s: %w", member, err)
-	}
-	return m, nil
+	slices.Sort(out)
+	return out
 }
 
 // Hashes returns the hashes of the records a peer may lack: non-founder
@@ -584,36 +468,75 @@ func (r *Registry) Hashes() []protocol.Hash {
 }
 
 // Records returns the records whose hashes are not in have, in an order a
-// receiver can apply them in: certificates by issue time (an admitter's
-// certificate is issued before those it signs), then member revocations.
+// receiver can apply them in: certificates down the admission chains (an
+// admitter's before those it signed), then member revocations.
 func (r *Registry) Records(have map[protocol.Hash]struct{}) []protocol.Record {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	var certs []protocol.Certificate
-	for h, c := range r.certs {
+	var out []protocol.Record
+	for _, h := range r.chainOrder() {
 		if _, ok := have[h]; !ok && !r.founders[h] {
-			certs = append(certs, c)
+			c := r.certs[h]
+			out = append(out, protocol.Record{Certificate: &c})
 		}
 	}
-	sort.Slice(certs, func(i, j int) bool {
-		if certs[i].Issued != certs[j].Issued {
-			return certs[i].Issued < certs[j].Issued
-		}
-		return certs[i].Peer < certs[j].Peer
-	})
-	out := make([]protocol.Record, 0, len(certs))
-	for i := range certs {
-		out = append(out, protocol.Record{Certificate: &certs[i]})
-	}
-	var mrevs []protocol.MemberRevocation
-	for h, m := range r.mrevs {
+	mrevs := make([]protocol.Hash, 0, len(r.mrevs))
+	for h := range r.mrevs {
 		if _, ok := have[h]; !ok {
-			mrevs = append(mrevs, m)
+			mrevs = append(mrevs, h)
 		}
 	}
-	sort.Slice(mrevs, func(i, j int) bool { return mrevs[i].Revoked < mrevs[j].Revoked })
-	for i := range mrevs {
-		out = append(out, protocol.Record{MemberRevocation: &mrevs[i]})
+	slices.SortFunc(mrevs, func(a, b protocol.Hash) int { return bytes.Compare(a[:], b[:]) })
+	for _, h := range mrevs {
+		m := r.mrevs[h]
+		out = append(out, protocol.Record{MemberRevocation: &m})
+	}
+	return out
+}
+
+// chainOrder lists every stored certificate so that each comes after its
+// admitter's: breadth first from the founders, each level by hash.
+// Certificates whose admitter holds none (cannot happen for stored ones)
+// come last. r.mu held.
+func (r *Registry) chainOrder() []protocol.Hash {
+	children := map[peer.ID][]protocol.Hash{}
+	var level []protocol.Hash
+	for h, c := range r.certs {
+		if c.Founder() {
+			level = append(level, h)
+		} else {
+			children[c.AdmittedBy] = append(children[c.AdmittedBy], h)
+		}
+	}
+	byHash := func(a, b protocol.Hash) int { return bytes.Compare(a[:], b[:]) }
+	out := make([]protocol.Hash, 0, len(r.certs))
+	seen := map[peer.ID]bool{}
+	for len(level) > 0 {
+		slices.SortFunc(level, byHash)
+		out = append(out, level...)
+		var next []protocol.Hash
+		for _, h := range level {
+			p := r.certs[h].Peer
+			if !seen[p] {
+				seen[p] = true
+				next = append(next, children[p]...)
+			}
+		}
+		level = next
+	}
+	if len(out) < len(r.certs) {
+		in := make(map[protocol.Hash]bool, len(out))
+		for _, h := range out {
+			in[h] = true
+		}
+		var rest []protocol.Hash
+		for h := range r.certs {
+			if !in[h] {
+				rest = append(rest, h)
+			}
+		}
+		slices.SortFunc(rest, byHash)
+		out = append(out, rest...)
 	}
 	return out
 }

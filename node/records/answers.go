@@ -16,6 +16,10 @@ const (
 	MaxRecordBytes = 256 << 10
 	// MaxImportBytes caps an import file (the local API's request cap too).
 	MaxImportBytes = 64 << 20
+	// MaxRowCells caps the cells of one CSV row, the header included: a
+	// form has at most sdk.MaxFields (200) fields, an export adds 6
+	// columns, and 1,024 is the width of a LibreOffice sheet before 7.4.
+	MaxRowCells = 1024
 )
 
 // ReadAnswers reads one record's answers, a JSON object of field ids to

@@ -175,6 +175,7 @@ func (b *Book) Add(ctx context.Context, ref string, a sdk.Answers) (Record, erro
 	if err != nil {
 		return Record{}, err
 	}
+	a = newSheetForm(fi).answers(a)
 	c, err := b.check(ctx, fi, a)
 	if err != nil {
 		return Record{}, err
@@ -284,6 +285,7 @@ func (b *Book) Edit(ctx context.Context, id string, a sdk.Answers) (Record, erro
 	if err != nil {
 		return Record{}, err
 	}
+	a = newSheetForm(fi).answers(a)
 	c, err := b.check(ctx, fi, a)
 	if err != nil {
 		return Record{}, err

@@ -32,14 +32,15 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 const notUTF8 = `must be UTF-8 text: save the file as "CSV UTF-8" (Excel) or with character set "Unicode (UTF-8)" (LibreOffice)`
 
 // parseCSV reads a CSV file on form fi.
-func parseCSV(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) error {
-	c := &chunker{in: in, emit: emit}
+func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 	br := bufio.NewReaderSize(in, 64<<10)
 	if err := skipBOM(br); err != nil {
 		return err
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = sniffComma(br)
+	comma := sniffComma(br)
+	guard := newCSVGuard(br, comma)
+	cr := csv.NewReader(guard)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1 // rows may be shorter than the header (spreadsheets drop empty trailing cells)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
@@ -49,11 +50,13 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) err
 	if err != nil {
 		return csvError(1, err)
 	}
-	cols, err := csvColumns(fi, header)
+	sf := newSheetForm(fi)
+	cols, err := csvColumns(sf, header)
 	if err != nil {
 		return err
 	}
 	for row := 2; ; row++ {
+		start := cr.InputOffset()
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
@@ -64,11 +67,17 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) err
 			}
 			return csvError(row, err)
 		}
-		a, errs, blank := csvRow(fi, cols, row, rec)
+		if !c.checking() {
+			if !blankRow(rec) {
+				c.skip(row)
+			}
+			continue
+		}
+		a, errs, blank := csvRow(sf, cols, row, rec)
 		if blank {
 			continue
 		}
-		if err := c.add(row, a, errs); err != nil {
+		if err := c.add(row, int(cr.InputOffset()-start), a, errs); err != nil {
 			return err
 		}
 	}
@@ -77,15 +86,15 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) err
 
 // csvColumns maps the header's columns to field ids: "" for a column
 // without a header (its cells must be empty), "-" for a metadata column.
-func csvColumns(fi sdk.FormInfo, header []string) ([]string, error) {
-	known := make(map[string]bool, len(fi.Fields))
-	for _, f := range fi.Fields {
-		known[f.ID] = true
-	}
+// A header is a field id, a template's "Label * [field_id]", or the
+// field's label in any of the form's languages.
+func csvColumns(sf *sheetForm, header []string) ([]string, error) {
+	fi := sf.fi
 	cols := make([]string, len(header))
 	seen := map[string]int{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
+		id, known := sf.column(h)
 		switch {
 		case !utf8.ValidString(h):
 			return nil, RowError{Row: 1, Field: "column " + columnName(i), Rule: notUTF8}
@@ -94,18 +103,18 @@ func csvColumns(fi sdk.FormInfo, header []string) ([]string, error) {
 		case isMetaColumn(h):
 			cols[i] = "-"
 			continue
-		case !known[h]:
+		case !known:
 			return nil, RowError{Row: 1, Field: clip(h, 64), Rule: fmt.Sprintf(
-				"is not a field of %s: the first row must hold the form's field ids (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
+				"is not a field of %s: the first row must hold the form's field ids or their labels (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
 		}
-		if j, dup := seen[h]; dup {
-			return nil, RowError{Row: 1, Field: h, Rule: fmt.Sprintf("is the header of columns %s and %s: a field may have one column only", columnName(j), columnName(i))}
+		if j, dup := seen[id]; dup {
+			return nil, RowError{Row: 1, Field: id, Rule: fmt.Sprintf("is the header of columns %s and %s: a field may have one column only", columnName(j), columnName(i))}
 		}
-		seen[h] = i
-		cols[i] = h
+		seen[id] = i
+		cols[i] = id
 	}
 	if len(seen) == 0 {
-		return nil, RowError{Row: 1, Rule: fmt.Sprintf("the first row names no field of %s: it must hold the form's field ids (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
+		return nil, RowError{Row: 1, Rule: fmt.Sprintf("the first row names no field of %s: it must hold the form's field ids or their labels (kolo forms show %s lists them)", fi.Ref(), fi.ID)}
 	}
 	return cols, nil
 }
@@ -123,20 +132,23 @@ func isMetaColumn(h string) bool {
 // row with no value at all (spreadsheets export empty rows as ",,,,"). A
 // cell that does not parse is reported and left out of the answers, which
 // still go to the plugin, so that one run reports every problem of a row.
-func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answers, errs []RowError, blank bool) {
-	blank = true
-	size := 0
+func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers, errs []RowError, blank bool) {
+	fi := sf.fi
+	if blankRow(rec) {
+		return nil, nil, true
+	}
 	cells := make(map[string]string, len(cols))
+	beyond, last := -1, -1 // the first and last cell with a value beyond the header
 	for i, cell := range rec {
-		size += len(cell)
 		if strings.TrimSpace(cell) == "" {
 			continue
 		}
-		blank = false
 		switch {
 		case i >= len(cols):
-			errs = append(errs, RowError{Row: row, Field: "column " + columnName(i),
-				Rule: fmt.Sprintf("holds a value, but the header row has only %d columns", len(cols))})
+			if beyond < 0 {
+				beyond = i
+			}
+			last = i
 		case cols[i] == "-":
 		case cols[i] == "":
 			errs = append(errs, RowError{Row: row, Field: "column " + columnName(i),
@@ -144,14 +156,21 @@ func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answer
 		case !utf8.ValidString(cell):
 			errs = append(errs, RowError{Row: row, Field: cols[i], Rule: notUTF8})
 		default:
-			cells[cols[i]] = cell
+			v, rule := sf.cell(sf.fields[cols[i]], cell)
+			if rule != "" {
+				errs = append(errs, RowError{Row: row, Field: cols[i], Rule: rule, Got: clip(strings.TrimSpace(cell), 64)})
+				continue
+			}
+			cells[cols[i]] = v
 		}
 	}
-	if blank {
-		return nil, nil, true
-	}
-	if size > MaxRecordBytes {
-		return nil, []RowError{{Row: row, Rule: fmt.Sprintf("is larger than %s (%d bytes), the most one record may hold", sizeName(MaxRecordBytes), size)}}, false
+	switch {
+	case beyond >= 0 && beyond == last:
+		errs = append(errs, RowError{Row: row, Field: "column " + columnName(beyond),
+			Rule: fmt.Sprintf("holds a value, but the header row has only %d columns", len(cols))})
+	case beyond >= 0:
+		errs = append(errs, RowError{Row: row, Field: "columns " + columnName(beyond) + " to " + columnName(last),
+			Rule: fmt.Sprintf("hold values, but the header row has only %d columns", len(cols))})
 	}
 	a, ferrs := sdk.AnswersFromStrings(fi, cells)
 	if len(ferrs) > 0 {
@@ -167,6 +186,15 @@ func csvRow(fi sdk.FormInfo, cols []string, row int, rec []string) (a sdk.Answer
 		a = sdk.Answers{}
 	}
 	return a, errs, false
+}
+
+func blankRow(rec []string) bool {
+	for _, cell := range rec {
+		if strings.TrimSpace(cell) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // csvError turns encoding/csv's error into a RowError naming the row and

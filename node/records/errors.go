@@ -76,8 +76,10 @@ func (e RowError) Error() string {
 	return b.String()
 }
 
-// MaxImportErrors is the most row errors an import reports; it still
-// counts the bad rows after them.
+// MaxImportErrors is the most row errors an import reports. Once it has
+// found that many, it stops checking rows and only counts the rest (a
+// few rows already on their way to the plugin are still checked, and
+// their problems counted in More).
 const MaxImportErrors = 100
 
 // ImportError refuses an import: nothing was stored. It lists the first
@@ -86,8 +88,12 @@ const MaxImportErrors = 100
 type ImportError struct {
 	Errors  []RowError `json:"errors"`
 	BadRows int        `json:"bad_rows"` // rows with at least one problem
-	Rows    int        `json:"rows"`     // rows read (up to the problem, if reading stopped)
+	Rows    int        `json:"rows"`     // rows checked (up to the problem, if reading stopped)
 	More    int        `json:"more"`     // problems found beyond Errors
+	// Unchecked counts the rows after the point where checking stopped
+	// (MaxImportErrors problems found), from row UncheckedFrom on.
+	Unchecked     int `json:"unchecked,omitempty"`
+	UncheckedFrom int `json:"unchecked_from,omitempty"`
 }
 
 func (e *ImportError) Error() string {
@@ -103,6 +109,14 @@ func (e *ImportError) Error() string {
 	}
 	if e.More > 0 {
 		fmt.Fprintf(&b, "\n… and %d more %s", e.More, plural(e.More, "problem", "problems"))
+	}
+	if e.Unchecked > 0 {
+		row, rows := "row", "rows"
+		if len(e.Errors) > 0 && e.Errors[0].Line {
+			row, rows = "line", "lines"
+		}
+		fmt.Fprintf(&b, "\nchecking stopped after %d problems: the %d %s from %s %d on %s not checked",
+			MaxImportErrors, e.Unchecked, plural(e.Unchecked, row, rows), row, e.UncheckedFrom, plural(e.Unchecked, "was", "were"))
 	}
 	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -154,17 +155,18 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 	chunks := make(chan rowChunk, 2)
 	results := make(chan checked, 2)
 	var fileErr error // a verdict on the file (a bad header, CSV syntax, too large); rows before it are still checked
+	in := &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}
+	problems := new(atomic.Int64) // found by the parser and the plugin: at MaxImportErrors, checking stops
 	g.Go(func() error {
 		defer close(chunks)
-		in := &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}
-		err := parse(in, fi, func(ch rowChunk) error {
+		err := parse(in, fi, newChunkerFor(in, problems, func(ch rowChunk) error {
 			select {
 			case chunks <- ch:
 				return nil
 			case <-gctx.Done():
 				return gctx.Err()
 			}
-		})
+		}))
 		var re RowError
 		if errors.As(err, &re) || errors.Is(err, ErrInvalid) {
 			fileErr = err
@@ -218,6 +220,12 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 	for c := range results {
 		ch := c.ch
 		ie.Rows += ch.read
+		if ch.unchecked > 0 {
+			if ie.Unchecked == 0 {
+				ie.UncheckedFrom = ch.uncheckedFrom
+			}
+			ie.Unchecked += ch.unchecked
+		}
 		errs := append([]RowError(nil), ch.errs...)
 		for i, rs := range c.res {
 			if pre := ch.pre[i]; len(pre) > 0 || !rs.Valid() {
@@ -225,6 +233,7 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 				for _, fe := range rs.Errors {
 					if !hasField(pre, fe.Field) { // the plugin missed a cell that did not parse
 						errs = append(errs, RowError{Row: ch.rows[i], Line: ch.lines, Field: fe.Field, Rule: fe.Rule, Got: fe.Got})
+						problems.Add(1)
 					}
 				}
 				continue

@@ -37,7 +37,7 @@ func TestImportOneBadRowStoresNothing(t *testing.T) {
 		t.Fatalf("got %v; want an *ImportError", err)
 	}
 	want := "import refused, nothing was stored: 1 problem in 1 of 5 rows\n" +
-		`row 4, sentence_months: must be 0..600, got "12 mj"`
+		`row 4, sentence_months: must be a whole number 0..600, written such as 12 or 1500, got "12 mj"`
 	if err.Error() != want {
 		t.Fatalf("error:\n%s\nwant:\n%s", err, want)
 	}
@@ -78,16 +78,16 @@ func TestImportBadInputStoresNothing(t *testing.T) {
 		{"unknown column", "rs.judgment", FormatCSV, "judge," + head + "X," + ok, 0,
 			"row 1, judge: is not a field of rs.judgment@2: the first row must hold the form's field ids"},
 		{"column twice", "rs.judgment", FormatCSV, "court," + head + "X," + ok, 0, "row 1, court: is the header of columns A and L: a field may have one column only"},
-		{"labels instead of ids", "rs.judgment", FormatCSV, "Sud,Datum\nX,Y\n", 0, "row 1, Sud: is not a field of rs.judgment@2"},
+		{"not a label of the form", "rs.judgment", FormatCSV, "Sud,Datum\nX,Y\n", 0, "row 1, Datum: is not a field of rs.judgment@2: the first row must hold the form's field ids or their labels"},
 		{"missing required", "rs.judgment", FormatCSV, head + ok + row(map[string]any{"court": nil}), 0, "row 3, court: is required"},
-		{"wrong type", "rs.judgment", FormatCSV, head + row(map[string]any{"victims": "three"}) + ok, 0, `row 2, victims: must be 0..100000, got "three"`},
-		{"not a bool", "rs.judgment", FormatCSV, head + row(map[string]any{"assets_frozen": "maybe"}), 0, `row 2, assets_frozen: must be true or false, got "maybe"`},
+		{"wrong type", "rs.judgment", FormatCSV, head + row(map[string]any{"victims": "three"}) + ok, 0, `row 2, victims: must be a whole number 0..100000, written such as 12 or 1500, got "three"`},
+		{"not a bool", "rs.judgment", FormatCSV, head + row(map[string]any{"assets_frozen": "maybe"}), 0, `row 2, assets_frozen: must be true or false (also da/ne, да/не, TAČNO/NETAČNO, ТОЧНО/НЕТОЧНО, ISTINA/LAŽ, yes/no, 1/0), got "maybe"`},
 		{"outside list", "rs.judgment", FormatCSV, head + row(map[string]any{"verdict": "guilty"}), 0, `row 2, verdict: must be one of convicted, acquitted, dismissed, plea_agreement, got "guilty"`},
 		{"set value outside list", "rs.judgment", FormatCSV, head + row(map[string]any{"international_law_cited": "palermo;un_charter"}), 0, `row 2, international_law_cited: must be a list of values from`},
 		{"decision before indictment", "rs.judgment", FormatCSV, head + ok + ok + row(map[string]any{"indictment_date": "2024-06-01", "decision_date": "2024-05-01"}), 0,
 			`row 4, decision_date: must not be before indictment_date (2024-06-01), got "2024-05-01"`},
 		{"date in the future", "rs.judgment", FormatCSV, head + row(map[string]any{"decision_date": tomorrow}), 0, "row 2, decision_date: must not be in the future"},
-		{"date written the local way", "rs.judgment", FormatCSV, head + row(map[string]any{"decision_date": "20.05.2024."}), 0, `row 2, decision_date: must be a date YYYY-MM-DD, got "20.05.2024."`},
+		{"date that is no date", "rs.judgment", FormatCSV, head + row(map[string]any{"decision_date": "20.5."}), 0, `row 2, decision_date: must be a date such as 2024-05-20, 20.05.2024. or 20.5.2024, got "20.5."`},
 		{"invalid UTF-8 cell", "rs.judgment", FormatCSV, head + ok + row(map[string]any{"court": "Vi\x9ai sud"}), 0, `row 3, court: must be UTF-8 text: save the file as "CSV UTF-8"`},
 		{"UTF-16", "rs.judgment", FormatCSV, "\xff\xfe" + head, 0, `row 1, the file is UTF-16`},
 		{"bare quote", "rs.judgment", FormatCSV, head + ok + `K 1/2024,Sud "X",` + ok, 0, "row 3, is not valid CSV (line 3 of the file"},

@@ -3,13 +3,24 @@ package records
 import (
 	"errors"
 	"io"
+	"sync/atomic"
 
 	"github.com/kolo-net/kolo/plugins/sdk"
 )
 
 // How an import's file becomes rows for the plugin: a parser (CSV or JSON
 // Lines) reads the file through a limitedReader and hands chunks of rows
-// to the checking stage.
+// to the checking stage through a chunker.
+//
+// Memory stays bounded whatever the file holds: a row is at most
+// MaxRecordBytes (and, in CSV, MaxRowCells cells) before it is parsed; a
+// chunk holds at most chunkRows rows and about chunkBytes bytes of them;
+// and once MaxImportErrors problems are found the parser only counts the
+// remaining rows, so the problems held stay few.
+
+// chunkBytes is about the most bytes of rows (as read from the file) one
+// chunk holds: the answers parsed from them take a few times more.
+const chunkBytes = 1 << 20
 
 // rowChunk is a run of parsed rows on their way to the plugin.
 type rowChunk struct {
@@ -18,15 +29,19 @@ type rowChunk struct {
 	pre     [][]RowError // per answers: problems found while reading the row
 	errs    []RowError   // rows that could not be read into answers
 	read    int          // rows read in this chunk, good or bad
+	size    int          // bytes of the rows read in this chunk
 	bytes   int64        // bytes of the file read so far
 	lines   bool         // rows are lines of a JSON Lines file
+	// unchecked counts rows read after checking stopped (MaxImportErrors
+	// problems found), from row uncheckedFrom on.
+	unchecked, uncheckedFrom int
 }
 
-// parser reads a file's rows into chunks for the plugin, handing each to
-// emit, and returns a RowError for a problem that ends the reading (the
-// CSV syntax, a bad header), ErrInvalid for a file too large, emit's error,
-// or a read error.
-type parser func(in *limitedReader, fi sdk.FormInfo, emit func(rowChunk) error) error
+// parser reads a file's rows into chunks for the plugin, handing them to
+// c, and returns a RowError for a problem that ends the reading (the CSV
+// syntax, a bad header, a row over a cap), ErrInvalid for a file too
+// large, emit's error, or a read error.
+type parser func(in *limitedReader, fi sdk.FormInfo, c *chunker) error
 
 // chunker gathers parsed rows into chunks for the plugin.
 type chunker struct {
@@ -34,13 +49,39 @@ type chunker struct {
 	emit  func(rowChunk) error
 	cur   rowChunk
 	lines bool
+	// problems counts the problems found so far, by the parser and by the
+	// plugin (the checking stage adds its own): at MaxImportErrors the
+	// parser stops checking rows.
+	problems *atomic.Int64
 }
 
-// add notes one row read: its answers, to be checked by the plugin, and
-// the problems already found in it. Answers are nil for a row that cannot
-// be checked at all; otherwise the problems are of cells left out of them.
-func (c *chunker) add(row int, a sdk.Answers, errs []RowError) error {
+// newChunkerFor returns a chunker of the rows read from in, counting
+// problems in problems.
+func newChunkerFor(in *limitedReader, problems *atomic.Int64, emit func(rowChunk) error) *chunker {
+	return &chunker{in: in, emit: emit, problems: problems}
+}
+
+// checking reports whether rows are still to be checked: false once
+// MaxImportErrors problems were found. A parser then calls skip for each
+// further row instead of parsing it.
+func (c *chunker) checking() bool { return c.problems.Load() < MaxImportErrors }
+
+// skip counts a row read after checking stopped.
+func (c *chunker) skip(row int) {
+	if c.cur.unchecked == 0 {
+		c.cur.uncheckedFrom = row
+	}
+	c.cur.unchecked++
+}
+
+// add notes one row read, of size bytes in the file: its answers, to be
+// checked by the plugin, and the problems already found in it. Answers
+// are nil for a row that cannot be checked at all; otherwise the problems
+// are of cells left out of them.
+func (c *chunker) add(row, size int, a sdk.Answers, errs []RowError) error {
 	c.cur.read++
+	c.cur.size += size
+	c.problems.Add(int64(len(errs)))
 	if a == nil {
 		c.cur.errs = append(c.cur.errs, errs...)
 	} else {
@@ -48,7 +89,7 @@ func (c *chunker) add(row int, a sdk.Answers, errs []RowError) error {
 		c.cur.answers = append(c.cur.answers, a)
 		c.cur.pre = append(c.cur.pre, errs)
 	}
-	if len(c.cur.answers)+len(c.cur.errs) >= chunkRows {
+	if c.cur.read >= chunkRows || c.cur.size >= chunkBytes || !c.checking() {
 		return c.flush()
 	}
 	return nil
@@ -56,7 +97,7 @@ func (c *chunker) add(row int, a sdk.Answers, errs []RowError) error {
 
 // flush sends the chunk so far.
 func (c *chunker) flush() error {
-	if c.cur.read == 0 && len(c.cur.errs) == 0 {
+	if c.cur.read == 0 && c.cur.unchecked == 0 {
 		return nil
 	}
 	c.cur.bytes, c.cur.lines = c.in.read, c.lines

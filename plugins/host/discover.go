@@ -14,7 +14,9 @@ var countryArg = regexp.MustCompile(`^[a-z]{2}$`)
 
 // discover lists the plugins to run: the built-ins, served by the kolo
 // executable, then every executable regular file of Dir in name order. A
-// Dir that does not exist holds no plugins.
+// Dir that does not exist holds no plugins. Dir and its plugins must be
+// safe from other users of the machine (trust.go); discover fails on the
+// first that is not.
 // (go-plugin's Discover is a glob that does not look at file modes, so
 // this reads the directory itself.)
 func (h *Host) discover() ([]*proc, error) {
@@ -34,11 +36,18 @@ func (h *Host) discover() ([]*proc, error) {
 	if h.opts.Dir == "" {
 		return procs, nil
 	}
-	entries, err := os.ReadDir(h.opts.Dir)
+	dirInfo, err := os.Lstat(h.opts.Dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		h.log.Debug("no plugins dir; no external plugins", "dir", h.opts.Dir)
 		return procs, nil
 	}
+	if err != nil {
+		return nil, fmt.Errorf("read plugins dir %s: %w", h.opts.Dir, err)
+	}
+	if err := checkPluginsDir(h.opts.Dir, dirInfo); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(h.opts.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("read plugins dir %s: %w", h.opts.Dir, err)
 	}
@@ -48,14 +57,20 @@ func (h *Host) discover() ([]*proc, error) {
 			continue
 		}
 		path := filepath.Join(h.opts.Dir, name)
-		fi, err := os.Stat(path) // follows symbolic links
+		fi, err := os.Lstat(path) // a link is judged, and refused, as itself
 		if err != nil {
 			h.log.Warn("skipping plugin", "path", path, "error", err)
 			continue
 		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			return nil, linkedPlugin(path)
+		}
 		if !fi.Mode().IsRegular() || fi.Mode().Perm()&0o111 == 0 {
 			h.log.Warn("skipping a file in the plugins dir that is not an executable", "path", path)
 			continue
+		}
+		if err := checkPlugin(path, fi); err != nil {
+			return nil, err
 		}
 		abs, err := filepath.Abs(path)
 		if err != nil {

@@ -73,11 +73,40 @@ func pluginDir(t testing.TB, names ...string) string {
 	bin := goBuild(t, testPlugin)
 	dir := t.TempDir()
 	for _, n := range names {
-		if err := os.Symlink(bin, filepath.Join(dir, n)); err != nil {
-			t.Fatal(err)
-		}
+		placePlugin(t, bin, filepath.Join(dir, n))
 	}
 	return dir
+}
+
+// placePlugin puts the binary bin at path as a user installs a plugin: a
+// regular file (the host does not follow symbolic links), here a hard
+// link to the binary built once, or a copy where a link cannot be made.
+// The binary is mode 0755, whatever the umask.
+func placePlugin(t testing.TB, bin, path string) {
+	t.Helper()
+	if err := os.Chmod(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(bin, path); err == nil {
+		return
+	}
+	copyPlugin(t, bin, path)
+}
+
+// copyPlugin copies the binary bin to path, mode 0755: a file of its own,
+// whose mode a test may change.
+func copyPlugin(t testing.TB, bin, path string) {
+	t.Helper()
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // syncBuffer is a log sink the tests read.
@@ -437,9 +466,7 @@ func TestBadIndicatorsAreRefused(t *testing.T) {
 func TestExamplePluginFromDir(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	if err := os.Symlink(goBuild(t, "github.com/kolo-net/kolo/plugins/examples/al"), filepath.Join(dir, "al")); err != nil {
-		t.Fatal(err)
-	}
+	placePlugin(t, goBuild(t, "github.com/kolo-net/kolo/plugins/examples/al"), filepath.Join(dir, "al"))
 	h, _ := startHost(t, host.Options{Dir: dir})
 	var refs []string
 	for _, fi := range h.Forms() {

@@ -1,6 +1,11 @@
 package sdk
 
-import "fmt"
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
 
 // IndicatorField returns a field that asks for the common indicator called
 // name of kind k directly: its id is the indicator's name (so MapByName
@@ -142,4 +147,41 @@ func SubJurisdictionField() Field {
 			opt("brcko", l6("Brčko District", "Brčko distrikt", "Brčko distrikt", "Brčko distrikt", "Брчко дистрикт")),
 		},
 	}
+}
+
+// InLanguages returns the field with its label, help text and option
+// labels cut down to langs (BCP 47 tags, "en" among them), for a form in
+// fewer languages than the catalogue carries: a country that shares a
+// language with another reuses the catalogue's texts in it, as
+// Montenegro's forms may keep the catalogue's English and Serbian labels
+// (sdk.IndicatorField(k, name).InLanguages("en", "sr-Latn", "sr-Cyrl")).
+// It panics when a text has no entry in one of langs: forms are built when
+// their package loads, so the gap fails every test at once.
+func (f Field) InLanguages(langs ...string) Field {
+	f.Label = f.Label.in(f.ID, langs)
+	if f.Help != nil {
+		f.Help = f.Help.in(f.ID+" help", langs)
+	}
+	if f.Options != nil {
+		opts := make([]Option, len(f.Options))
+		for i, o := range f.Options {
+			opts[i] = Option{Value: o.Value, Label: o.Label.in(f.ID+" option "+o.Value, langs)}
+		}
+		f.Options = opts
+	}
+	return f
+}
+
+// in returns the label's texts in langs only; what names the text in the
+// panic message.
+func (l Label) in(what string, langs []string) Label {
+	out := make(Label, len(langs))
+	for _, lang := range langs {
+		text, ok := l[lang]
+		if !ok || text == "" {
+			panic(fmt.Sprintf("sdk.Field.InLanguages: %s has no %q text (it has %s)", what, lang, strings.Join(slices.Sorted(maps.Keys(l)), ", ")))
+		}
+		out[lang] = text
+	}
+	return out
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kolo-net/kolo/plugins/sdk"
@@ -37,6 +39,12 @@ var convictionCommon = sdk.Common{
 	"sentence_months": 84, "below_statutory_minimum": true, "assets_frozen": true,
 }
 
+// ref is the reference of version v of the form of kind, "al.judgment@1":
+// made from Country, like the forms' ids.
+func ref(kind sdk.Kind, v int) string {
+	return strings.ToLower(Country) + "." + string(kind) + "@" + strconv.Itoa(v)
+}
+
 func with(a sdk.Answers, kv ...any) sdk.Answers {
 	out := sdk.Answers{}
 	for k, v := range a {
@@ -50,30 +58,30 @@ func with(a sdk.Answers, kv ...any) sdk.Answers {
 
 // examples are the records plugintest checks every form against.
 var examples = []plugintest.Example{
-	{Form: "al.judgment@1", Name: "conviction under 110/a", Answers: conviction, Common: convictionCommon},
-	{Form: "al.judgment@1", Name: "field errors", Answers: with(conviction, "sentence_months", "7 vjet", "judge", "X"),
+	{Form: ref(kJ, 1), Name: "conviction under 110/a", Answers: conviction, Common: convictionCommon},
+	{Form: ref(kJ, 1), Name: "field errors", Answers: with(conviction, "sentence_months", "7 vjet", "judge", "X"),
 		Errors: []sdk.FieldError{
-			{Field: "judge", Rule: "is not a field of al.judgment@1"},
+			{Field: "judge", Rule: "is not a field of " + ref(kJ, 1)},
 			{Field: "sentence_months", Rule: "must be 0..600", Got: "7 vjet"},
 		}},
 	// Rules across fields run once every field is right on its own.
-	{Form: "al.judgment@1", Name: "decision before indictment", Answers: with(conviction, "decision_date", "2022-12-01"),
+	{Form: ref(kJ, 1), Name: "decision before indictment", Answers: with(conviction, "decision_date", "2022-12-01"),
 		Errors: []sdk.FieldError{
 			{Field: "decision_date", Rule: "must not be before indictment_date (2023-02-01)", Got: "2022-12-01"},
 		}},
-	{Form: "al.judgment@2", Name: "child trafficking, law cited", Answers: with(conviction, "article", "art_128b", "sentence_months", 150.0,
+	{Form: ref(kJ, 2), Name: "child trafficking, law cited", Answers: with(conviction, "article", "art_128b", "sentence_months", 150.0,
 		"international_law_cited", []any{"palermo", "coe_convention"}),
 		Common: sdk.Common(with(sdk.Answers(convictionCommon), "offence", "thb_child", "sentence_months", 150, "below_statutory_minimum", false,
 			"international_law_cited", []string{"palermo", "coe_convention"}))},
-	{Form: "al.trial_hearing@1", Name: "adjourned", Answers: sdk.Answers{"court": "Gjykata e Apelit Tiranë", "date": "2024-05-06",
+	{Form: ref(kT, 1), Name: "adjourned", Answers: sdk.Answers{"court": "Gjykata e Apelit Tiranë", "date": "2024-05-06",
 		"hearing_held": false, "adjourned_reason": "interpreter_absent"}},
-	{Form: "al.police_case@1", Answers: sdk.Answers{"opened_date": "2024-02-10", "stage": "investigation", "referral_source": "ngo",
+	{Form: ref(kP, 1), Answers: sdk.Answers{"opened_date": "2024-02-10", "stage": "investigation", "referral_source": "ngo",
 		"suspects": 1.0, "cross_border": true, "information_requests_sent": 2.0, "information_requests_answered": 1.0}},
-	{Form: "al.victim_support@1", Answers: sdk.Answers{"victim_code": "V-17", "victim_status": "identified", "identified_by": "referral_team",
+	{Form: ref(kV, 1), Answers: sdk.Answers{"victim_code": "V-17", "victim_status": "identified", "identified_by": "referral_team",
 		"age_group": "child", "sex": "female", "services": []any{"shelter", "education"}, "individual_plan": true, "outcome": "ongoing"}},
-	{Form: "al.legislation@1", Answers: sdk.Answers{"identifier": "Projektligji për dëmshpërblimin e viktimave", "type": "victim_compensation",
+	{Form: ref(kL, 1), Answers: sdk.Answers{"identifier": "Projektligji për dëmshpërblimin e viktimave", "type": "victim_compensation",
 		"stage": "consultation", "stage_date": "2024-03-01", "greta_recommendation": true}},
-	{Form: "al.engagement@1", Answers: sdk.Answers{"date": "2024-04-18", "body": "ministry_justice", "purpose": "recommendations"}},
+	{Form: ref(kE, 1), Answers: sdk.Answers{"date": "2024-04-18", "body": "ministry_justice", "purpose": "recommendations"}},
 }
 
 func TestForms(t *testing.T) {
@@ -102,7 +110,7 @@ func TestVersion1RecordsStayReadable(t *testing.T) {
 	ctx := context.Background()
 	var v1 sdk.Form
 	for _, f := range Forms() {
-		if fi, _ := f.Describe(ctx); fi.Ref() == "al.judgment@1" {
+		if fi, _ := f.Describe(ctx); fi.Ref() == ref(kJ, 1) {
 			v1 = f
 		}
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/kolo-net/kolo/plugins/sdk"
 )
 
@@ -34,8 +36,11 @@ const (
 	kE = sdk.KindEngagement
 )
 
+// info describes version 1 of the form of kind. Its id is
+// "<country>.<kind>", made from Country, so that a copy of this example for
+// another country changes Country alone.
 func info(kind sdk.Kind, title sdk.Label, fields ...sdk.Field) sdk.FormInfo {
-	return sdk.FormInfo{ID: "al." + string(kind), Version: 1, Kind: kind, Country: Country,
+	return sdk.FormInfo{ID: strings.ToLower(Country) + "." + string(kind), Version: 1, Kind: kind, Country: Country,
 		CodeVersion: CodeVersion, Title: title, Fields: fields}
 }
 

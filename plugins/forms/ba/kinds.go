@@ -17,7 +17,7 @@ var trialHearingV1 = sdk.Spec{
 	Info: info("ba.trial_hearing", kT, lbl("Visit to a trial hearing", "Praćenje ročišta"),
 		caseNumber(),
 		sdk.IndicatorField(kT, "court").Require(),
-		article(false),
+		article(articlesV1, false),
 		sdk.IndicatorField(kT, "date").Require(),
 		sdk.IndicatorField(kT, "hearing_held").Require(),
 		sdk.IndicatorField(kT, "public"),
@@ -29,7 +29,7 @@ var trialHearingV1 = sdk.Spec{
 		sdk.IndicatorField(kT, "adjourned_reason"),
 		sdk.NotesField("notes"),
 	),
-	Rules: []sdk.Rule{articleOfJurisdiction},
+	Rules: []sdk.Rule{articleOfJurisdiction(articlesV1)},
 }
 
 // policeCaseV1 is a case reported to the police that the monitor follows.
@@ -38,7 +38,7 @@ var policeCaseV1 = sdk.Spec{
 		caseNumber(),
 		sdk.Field{ID: "police_unit", Type: sdk.TypeString, MaxLen: 120,
 			Label: lbl("Police agency", "Policijska agencija"), Help: lbl("E.g. SIPA, MUP Kantona Sarajevo", "Npr. SIPA, MUP Kantona Sarajevo")},
-		article(false),
+		article(articlesV1, false),
 		sdk.IndicatorField(kP, "opened_date").Require(),
 		sdk.IndicatorField(kP, "referral_source"),
 		sdk.IndicatorField(kP, "stage").Require(),
@@ -50,7 +50,7 @@ var policeCaseV1 = sdk.Spec{
 		sdk.NotesField("notes"),
 	),
 	Rules: []sdk.Rule{
-		articleOfJurisdiction,
+		articleOfJurisdiction(articlesV1),
 		sdk.NotMoreThan("information_requests_answered", "information_requests_sent"),
 	},
 }

@@ -6,10 +6,12 @@ import (
 
 const kJ = sdk.KindJudgment
 
-// statutoryMinimumMonths is the least prison term an article allows
-// (Criminal Code art. 388(1): three to twelve years). A sentence below it
-// is answered below_statutory_minimum when the monitor left that open.
-var statutoryMinimumMonths = map[string]int64{"art_388": 36}
+// statutoryMinimumMonths is the least prison term an article allows:
+// art. 388(1), three to twelve years; art. 388(3), against a minor, at
+// least five years (both as amended by Sl. glasnik RS 72/2009). A sentence
+// below it is answered below_statutory_minimum when the monitor left that
+// open. Art. 389 and 390 have no minimum here: they were not checked.
+var statutoryMinimumMonths = map[string]int64{"art_388": 36, "art_388_3": 60}
 
 // judgmentV1 is the court-judgment form as first shipped.
 var judgmentV1 = sdk.Spec{

@@ -111,6 +111,8 @@ func TestStatutoryMinimum(t *testing.T) {
 	}{
 		{"art_388", 35, true},
 		{"art_388", 36, false},
+		{"art_388_3", 59, true}, // against a minor: at least five years
+		{"art_388_3", 60, false},
 		{"art_390", 12, nil}, // no minimum known for art. 390: left open
 	} {
 		a := sdk.Answers{"court": "Viši sud u Nišu", "court_level": "first_instance", "article": tt.article,

@@ -28,8 +28,9 @@
 //   - results are the same in-process and through gRPC (Run only).
 //
 // Suite adds the checks the forms shipped with kolo are held to: the
-// languages of every label, golden files in testdata, and broken records
-// with their exact errors.
+// languages of every label, golden files in testdata, broken records with
+// their exact errors, and what every article of the criminal code maps to
+// (Suite.Articles).
 //
 // See plugins/README.md for a walk-through.
 package plugintest
