@@ -39,13 +39,16 @@ func DecodeAnswer(data []byte) (*Answer, error) {
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		return nil, errors.New("answer: data after the JSON object")
 	}
-	if err := a.check(); err != nil {
+	if err := a.Check(); err != nil {
 		return nil, fmt.Errorf("answer: %w", err)
 	}
 	return &a, nil
 }
 
-func (a *Answer) check() error {
+// Check says what is wrong with an answer received from a node, or nil:
+// DecodeAnswer runs it; a caller that decoded the answer inside another
+// message (the sealed payload) runs it itself before using a figure.
+func (a *Answer) Check() error {
 	switch {
 	case a.Format != AnswerFormat:
 		return fmt.Errorf("format %d; this kolo reads format %d", a.Format, AnswerFormat)
