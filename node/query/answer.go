@@ -38,6 +38,7 @@ const (
 	ReasonNoiseOff         = "noise_off"         // noise asked for; the node adds none
 	ReasonNoiseUnsupported = "noise_unsupported" // noise on median or quantile
 	ReasonEpsilon          = "epsilon_too_high"  // the query asks more ε than the node allows per query
+	ReasonLimits           = "limits"            // the query is over this node's size limits
 )
 
 // Cell suppression reasons.

@@ -165,8 +165,7 @@ func triOf(b bool) tri {
 
 // row is one record as a predicate sees it.
 type row struct {
-	date string // the event date, YYYY-MM-DD
-	v    records.IndicatorView
+	v *records.IndicatorView
 }
 
 type pred func(r *row) tri

@@ -55,7 +55,7 @@ func compileCompare(k sdk.Kind, c *Compare, opts Options, lim Limits) (pred, err
 			}
 			vals[i] = v.Hundredths / 100
 		}
-		return ordinal(c.Op, vals, func(r *row) (int64, bool) { return yearOf(r.date), true }), nil
+		return ordinal(c.Op, vals, func(r *row) (int64, bool) { return yearOf(r.v.EventDateBytes()), true }), nil
 	}
 	ord := f.ord
 	switch f.ind.Type {
@@ -195,7 +195,7 @@ func compareText(f field, c *Compare, negate bool) (pred, error) {
 }
 
 // yearOf is the year of a date YYYY-MM-DD.
-func yearOf(date string) int64 {
+func yearOf(date []byte) int64 {
 	if len(date) < 4 {
 		return 0
 	}

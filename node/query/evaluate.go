@@ -16,7 +16,7 @@ import (
 // Source is what Evaluate reads: the indicator space of a node's records.
 // A *records.Book is one.
 type Source interface {
-	ScanIndicators(ctx context.Context, r records.IndicatorRange, fn func(id, date string, v records.IndicatorView) error) error
+	ScanIndicators(ctx context.Context, r records.IndicatorRange, fn func(v *records.IndicatorView) error) error
 }
 
 // EvalOptions tune Evaluate.
@@ -56,10 +56,9 @@ type CellResult struct {
 	// ("" where a record does not answer a grouped indicator), then, for a
 	// histogram, the bin: "[0,12)", or "(-inf,0)" and "[120,inf)" at the ends.
 	Group []string
-	// Records are the IDs of the records behind the cell's figures: those
-	// the where selects, in this group, answering the aggregated indicator.
-	Records []string
-	// N is len(Records).
+	// N counts the records behind the cell's figures: those the where
+	// selects, in this group, answering the aggregated indicator.
+	// RecordIDs lists them.
 	N int64
 	// Sum is the sum of the indicator's values (sum, mean), in its units
 	// (cents for amounts in EUR); ClampedSum the sum of the values each
@@ -69,6 +68,42 @@ type CellResult struct {
 	True int64
 	// Values are the indicator's values, sorted (median, quantile).
 	Values []int64
+
+	// ids holds the IDs of the N records, each after its length byte, in
+	// chunks of idChunk bytes: no string per record, and no copying as the
+	// cell grows.
+	ids [][]byte
+}
+
+// idChunk is the size of a chunk of CellResult.ids.
+const idChunk = 32 << 10
+
+// addID appends a record ID (at most 255 bytes) to the cell's IDs.
+func (c *CellResult) addID(id []byte) {
+	last := len(c.ids) - 1
+	if last < 0 || len(c.ids[last])+1+len(id) > cap(c.ids[last]) {
+		c.ids = append(c.ids, make([]byte, 0, idChunk))
+		last++
+	}
+	c.ids[last] = append(append(c.ids[last], byte(len(id))), id...)
+}
+
+// RecordIDs returns the IDs of the records behind the cell.
+func (c *CellResult) RecordIDs() []string {
+	out := make([]string, 0, c.N)
+	c.eachID(func(id []byte) { out = append(out, string(id)) })
+	return out
+}
+
+// eachID calls fn with each record ID of the cell, in place.
+func (c *CellResult) eachID(fn func(id []byte)) {
+	for _, chunk := range c.ids {
+		for b := chunk; len(b) > 0; {
+			n := int(b[0])
+			fn(b[1 : 1+n])
+			b = b[1+n:]
+		}
+	}
 }
 
 // Evaluate runs q over src's indicator space and returns every cell's raw
@@ -100,8 +135,12 @@ type evaluation struct {
 	groups []*grouper
 	cells  map[string]*cellAcc
 	key    []byte
-	clamp  int64
-	hist   bool
+	row    row // the record being added, reused
+	// last is the cell of the record before, under lastKey.
+	last    *cellAcc
+	lastKey []byte
+	clamp   int64
+	hist    bool
 }
 
 // cellAcc accumulates one group's records (one per bin for a histogram).
@@ -144,26 +183,33 @@ func newEvaluation(p *plan, opts EvalOptions) *evaluation {
 }
 
 // add takes one record of the scan.
-func (e *evaluation) add(id, date string, v records.IndicatorView) error {
+func (e *evaluation) add(v *records.IndicatorView) error {
 	e.res.InRange++
-	r := row{date: date, v: v}
-	if e.p.where != nil && e.p.where(&r) != triTrue {
+	e.row.v = v // reused: a row per record would escape to the heap
+	r := &e.row
+	if e.p.where != nil && e.p.where(r) != triTrue {
 		return nil
 	}
 	e.res.Selected++
 	var val int64
 	if e.value != nil {
 		var ok bool
-		if val, ok = e.value(&r); !ok {
+		if val, ok = e.value(r); !ok {
 			e.res.Unanswered++
 			return nil
 		}
 	}
 	e.key = e.key[:0]
 	for _, g := range e.groups {
-		e.key = binary.AppendUvarint(e.key, uint64(g.code(&r)))
+		e.key = binary.AppendUvarint(e.key, uint64(g.code(r)))
 	}
-	acc, ok := e.cells[string(e.key)]
+	// Records of one cell often come one after another (always without
+	// groups): skip the map then.
+	acc, ok := e.last, e.last != nil && string(e.key) == string(e.lastKey)
+	if !ok {
+		acc, ok = e.cells[string(e.key)]
+		e.last, e.lastKey = acc, append(e.lastKey[:0], e.key...)
+	}
 	if !ok {
 		acc = &cellAcc{bins: make([]CellResult, 1)}
 		for _, g := range e.groups {
@@ -173,13 +219,18 @@ func (e *evaluation) add(id, date string, v records.IndicatorView) error {
 			acc.bins = make([]CellResult, len(e.p.edges)+1)
 		}
 		e.cells[string(e.key)] = acc
+		e.last = acc
 	}
 	c := &acc.bins[0]
 	if e.hist {
 		// Bin i holds values v with edges[i-1] <= v < edges[i].
 		c = &acc.bins[sort.Search(len(e.p.edges), func(i int) bool { return e.p.edges[i] > val })]
 	}
-	c.Records = append(c.Records, id)
+	id := v.IDBytes()
+	if len(id) > 255 {
+		return fmt.Errorf("record ID of %d bytes", len(id))
+	}
+	c.addID(id)
 	c.N++
 	switch e.p.q.Agg.Func {
 	case Sum, Mean:
@@ -271,7 +322,7 @@ func newGrouper(f field) *grouper {
 			return c
 		}
 	case f.kind == fYear:
-		g.code0 = func(r *row) int { return int(yearOf(r.date)) }
+		g.code0 = func(r *row) int { return int(yearOf(r.v.EventDateBytes())) }
 	case f.ind.Type == sdk.IndicatorEnum:
 		ord := f.ord
 		g.code0 = func(r *row) int {

@@ -81,16 +81,17 @@ func (g *guard) lock(rq string) func() {
 	return l.Unlock
 }
 
-// hashes returns the sorted salted hashes of record IDs.
-func (g *guard) hashes(ids []string) []uint64 {
-	out := make([]uint64, len(ids))
+// hashes returns the sorted salted hashes of the record IDs of cell c:
+// the first 8 bytes of HMAC-SHA256(salt, ID).
+func (g *guard) hashes(c *CellResult) []uint64 {
+	out := make([]uint64, 0, c.N)
 	m := hmac.New(sha256.New, g.salt)
 	var sum [sha256.Size]byte
-	for i, id := range ids {
+	c.eachID(func(id []byte) {
 		m.Reset()
-		m.Write([]byte(id))
-		out[i] = binary.BigEndian.Uint64(m.Sum(sum[:0]))
-	}
+		m.Write(id)
+		out = append(out, binary.BigEndian.Uint64(m.Sum(sum[:0])))
+	})
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -201,6 +202,19 @@ func TestNoisedAnswers(t *testing.T) {
 	exact := newProtector(t, n.st, Policy{})
 	if ans := ask(t, n, exact, Request{Requester: "x", Noise: true}, "count judgment"); ans.Refused == nil || ans.Refused.Reason != ReasonNoiseOff {
 		t.Fatalf("noise asked of a node without: %s", jsonString(t, ans))
+	}
+	// Admit refuses the same before any evaluation, and a query over the
+	// node's own limits.
+	if ans := pr.Admit(mustParse(t, "median(sentence_months) judgment"), other); ans == nil || ans.Refused.Reason != ReasonNoiseUnsupported {
+		t.Fatalf("Admit of a median with noise: %v", ans)
+	}
+	small := newProtector(t, n.st, Policy{Limits: Limits{MaxGroups: 1}})
+	if ans := small.Admit(mustParse(t, "count judgment by verdict, court_level"), Request{Requester: "z"}); ans == nil || ans.Refused.Reason != ReasonLimits ||
+		!strings.Contains(ans.Refused.Message, "at most 1 groups") {
+		t.Fatalf("Admit over the node's limits: %v", ans)
+	}
+	if ans := small.Admit(mustParse(t, "count judgment by verdict"), Request{Requester: "z"}); ans != nil {
+		t.Fatalf("Admit within limits: %+v", ans.Refused)
 	}
 	onRequest := newProtector(t, n.st, Policy{Noise: NoisePolicy{Mode: NoiseOnRequest}})
 	if ans := ask(t, n, onRequest, Request{Requester: "y"}, "count judgment"); ans.Noise != nil || *only(t, ans).N != 31 {

@@ -26,6 +26,9 @@ type Policy struct {
 	NFilterSubset int `json:"nfilter_subset" mapstructure:"nfilter_subset"`
 	// Noise is the optional differential-privacy mode.
 	Noise NoisePolicy `json:"noise" mapstructure:"noise"`
+	// Limits cap the queries this node evaluates (zero fields: the
+	// defaults); Protector.Admit refuses a larger one.
+	Limits Limits `json:"limits" mapstructure:"limits"`
 }
 
 // Defaults and floors of the policy (docs/privacy.md says where they come
@@ -77,6 +80,7 @@ func (p Policy) WithDefaults() Policy {
 	if p.NFilterSubset == 0 {
 		p.NFilterSubset = p.NFilterTab
 	}
+	p.Limits = p.Limits.withDefaults()
 	n := &p.Noise
 	if n.Mode == "" {
 		n.Mode = NoiseOff

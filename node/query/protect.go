@@ -91,25 +91,11 @@ func (p *Protector) Protect(ctx context.Context, req Request, res *Result) (*Ans
 		p.log.Info("query refused", "requester", req.Requester, "reason", reason)
 		return Refuse(q, k, reason, fmt.Sprintf(format, args...)), nil
 	}
-
-	noised := pol.Noise.Mode == NoiseAlways || pol.Noise.Mode == NoiseOnRequest && req.Noise
-	if req.Noise && pol.Noise.Mode == NoiseOff {
-		return refuse(ReasonNoiseOff, "this node adds no noise (its noise.mode is off); ask without noise")
+	if ans := p.Admit(q, req); ans != nil {
+		p.log.Info("query refused", "requester", req.Requester, "reason", ans.Refused.Reason)
+		return ans, nil
 	}
-	var eps Epsilon
-	if noised {
-		if q.Agg.Func == Median || q.Agg.Func == Quantile {
-			return refuse(ReasonNoiseUnsupported, "this node noises its answers, and kolo has no noise for %s: ask for a histogram instead", q.Agg.Func)
-		}
-		want := req.Epsilon
-		if want == 0 {
-			want = pol.Noise.Epsilon
-		}
-		var err error
-		if eps, err = EpsilonOf(want); err != nil || want > pol.Noise.MaxEpsilon {
-			return refuse(ReasonEpsilon, "the query asks ε = %v; this node allows at most %v per query", want, pol.Noise.MaxEpsilon)
-		}
-	}
+	noised, eps := p.noise(req)
 
 	// The subset rule (DataSHIELD's nfilter.subset).
 	if q.Where != nil {
@@ -149,7 +135,7 @@ func (p *Protector) Protect(ctx context.Context, req Request, res *Result) (*Ans
 			ans.Cells = append(ans.Cells, cell)
 			continue
 		}
-		set := p.guard.hashes(c.Records)
+		set := p.guard.hashes(c)
 		near, _, err := p.guard.near(ctx, rq, set, k)
 		if err != nil {
 			return nil, fmt.Errorf("protect: %w", err)
@@ -183,6 +169,52 @@ func (p *Protector) Protect(ctx context.Context, req Request, res *Result) (*Ans
 	}
 	p.log.Info("query answered", "requester", req.Requester, "cells", ans.Coverage.Cells, "suppressed", ans.Coverage.Suppressed, "epsilon", eps.Float())
 	return ans, nil
+}
+
+// Admit says whether this node takes q from req before it is evaluated:
+// nil, or the refusal to send. It checks q against the node's limits
+// and the request's noise against the node's noise settings; Protect
+// checks the same again.
+func (p *Protector) Admit(q *Query, req Request) *Answer {
+	pol := p.policy
+	refuse := func(reason, format string, args ...any) *Answer {
+		return Refuse(q, pol.NFilterTab, reason, fmt.Sprintf(format, args...))
+	}
+	if err := q.Check(Options{Limits: pol.Limits}); err != nil {
+		return refuse(ReasonLimits, "this node does not take the query: %s", err)
+	}
+	if req.Noise && pol.Noise.Mode == NoiseOff {
+		return refuse(ReasonNoiseOff, "this node adds no noise (its noise.mode is off); ask without noise")
+	}
+	if noised, _ := p.noise(req); !noised {
+		return nil
+	}
+	if q.Agg.Func == Median || q.Agg.Func == Quantile {
+		return refuse(ReasonNoiseUnsupported, "this node noises its answers, and kolo has no noise for %s: ask for a histogram instead", q.Agg.Func)
+	}
+	want := req.Epsilon
+	if want == 0 {
+		want = pol.Noise.Epsilon
+	}
+	if _, err := EpsilonOf(want); err != nil || want > pol.Noise.MaxEpsilon {
+		return refuse(ReasonEpsilon, "the query asks ε = %v; this node allows at most %v per query", want, pol.Noise.MaxEpsilon)
+	}
+	return nil
+}
+
+// noise says whether req's answer is noised, and with which ε (valid
+// once Admit passed).
+func (p *Protector) noise(req Request) (bool, Epsilon) {
+	n := p.policy.Noise
+	if n.Mode != NoiseAlways && !(n.Mode == NoiseOnRequest && req.Noise) {
+		return false, 0
+	}
+	want := req.Epsilon
+	if want == 0 {
+		want = n.Epsilon
+	}
+	eps, _ := EpsilonOf(want)
+	return true, eps
 }
 
 // minCell returns why cell c must be suppressed by the minimum cell count

@@ -29,6 +29,7 @@ type truthCase struct {
 type truthCell struct {
 	n, sum, tru int64
 	values      []int64
+	ids         []string
 }
 
 func intOf(r records.Record, name string) (int64, bool) {
@@ -94,6 +95,7 @@ func (c truthCase) truth(recs []records.Record) map[string]*truthCell {
 		t.sum += v
 		t.tru += v // a share's value is 1 for true
 		t.values = append(t.values, v)
+		t.ids = append(t.ids, r.ID)
 	}
 	return out
 }
@@ -224,11 +226,20 @@ func TestGroundTruth(t *testing.T) {
 	const k = DefaultK
 	for i, c := range truthCases {
 		t.Run(c.text, func(t *testing.T) {
-			ans, _ := n.ask(t, pr, Request{Requester: fmt.Sprintf("analyst-%d", i)}, c.text)
+			ans, res := n.ask(t, pr, Request{Requester: fmt.Sprintf("analyst-%d", i)}, c.text)
 			if ans.Refused != nil {
 				t.Fatalf("refused: %+v", ans.Refused)
 			}
 			want := c.truth(recs)
+			// The result names exactly the records behind each cell.
+			for _, rc := range res.Cells {
+				w := want[strings.Join(rc.Group, "|")]
+				got := rc.RecordIDs()
+				slices.Sort(got)
+				if w == nil || int64(len(got)) != rc.N || !slices.Equal(got, slices.Sorted(slices.Values(w.ids))) {
+					t.Errorf("cell %v: %d record IDs (N=%d) differ from the ground truth's", rc.Group, len(got), rc.N)
+				}
+			}
 			if len(ans.Cells) != len(want) {
 				t.Errorf("%d cells, want %d", len(ans.Cells), len(want))
 			}

@@ -1,12 +1,13 @@
 package records
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/kolo-net/kolo/node/store"
 	"github.com/kolo-net/kolo/plugins/sdk"
@@ -33,12 +34,14 @@ type IndicatorRange struct {
 	Until string // YYYY-MM-DD or ""
 }
 
-// ScanIndicators calls fn with the ID, event date and indicators of every
-// current, visible, not deleted record of r.Kind whose event date is in
-// r's range, in date order, from one consistent snapshot. It reads only
-// the indicator space: no record field is decoded and no plugin is
+// ScanIndicators calls fn with the indicators of every current, visible,
+// not deleted record of r.Kind whose event date is in r's range, in date
+// order, from one consistent snapshot; the view also gives the record's ID
+// and event date. The view is valid only during fn: it reads the store's
+// buffer in place, so that a scan allocates nothing per record. It reads
+// only the indicator space: no record field is decoded and no plugin is
 // called. It stops at fn's first error and returns it.
-func (b *Book) ScanIndicators(ctx context.Context, r IndicatorRange, fn func(id, date string, v IndicatorView) error) error {
+func (b *Book) ScanIndicators(ctx context.Context, r IndicatorRange, fn func(v *IndicatorView) error) error {
 	if !slices.Contains(sdk.Kinds, r.Kind) {
 		return invalidf("kind %q: must be one of %s", clip(string(r.Kind), 40), kindList())
 	}
@@ -46,40 +49,43 @@ func (b *Book) ScanIndicators(ctx context.Context, r IndicatorRange, fn func(id,
 		return err
 	}
 	prefix := string(r.Kind) + "/"
+	since, until := []byte(r.Since), []byte(r.Until)
+	// The committed imports as of now, read once: the scan's snapshot is
+	// of now too, and no lock is taken per record.
+	b.mu.RLock()
+	committed := maps.Clone(b.committed)
+	b.mu.RUnlock()
+	var seen importCache
+	lay := indicatorLayouts[r.Kind]
+	var v IndicatorView // one view, made again for each record
 	err := b.st.View(func(tx *store.Tx) error {
-		return tx.Scan(ctx, spaceIndicators, []byte(prefix+commonPrefix(r.Since, r.Until)), func(key, val []byte) error {
-			k := string(key)
-			date, id, ok := strings.Cut(k[len(prefix):], "/")
-			if !ok {
-				return fmt.Errorf("indicator space: malformed key %q", clip(k, 64))
+		return tx.ScanInPlace(ctx, spaceIndicators, []byte(prefix+commonPrefix(r.Since, r.Until)), func(key, val []byte) error {
+			rest := key[min(len(prefix), len(key)):]
+			i := bytes.IndexByte(rest, '/')
+			if len(key) < len(prefix) || i < 0 {
+				return fmt.Errorf("indicator space: malformed key %q", clip(string(key), 64))
 			}
-			if r.Since != "" && date < r.Since {
+			date, id := rest[:i], rest[i+1:]
+			if len(since) > 0 && bytes.Compare(date, since) < 0 {
 				return nil
 			}
-			if r.Until != "" && date > r.Until {
+			if len(until) > 0 && bytes.Compare(date, until) > 0 {
 				return errStop // keys are in date order
 			}
-			v, err := parseIndicatorView(r.Kind, val)
-			if err != nil {
+			if err := v.parse(lay, val); err != nil {
 				return fmt.Errorf("indicator space: record %s: %w", id, err)
 			}
-			if len(v.imp) > 0 && !b.visibleImport(v.imp) {
+			if len(v.imp) > 0 && !seen.visible(v.imp, committed) {
 				return nil
 			}
-			return fn(id, date, v)
+			v.id, v.date = id, date
+			return fn(&v)
 		})
 	})
 	if errors.Is(err, errStop) {
 		return nil
 	}
 	return err
-}
-
-// visibleImport is visible for an import ID held as bytes (no copy).
-func (b *Book) visibleImport(imp []byte) bool {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	return b.committed[string(imp)]
 }
 
 // putIndicators writes the indicator entry of record r (not deleted) in tx.
@@ -166,4 +172,25 @@ func (b *Book) rebuildIndicators(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// importCache remembers whether the last few imports met in a scan are
+// visible: records of a few imports interleave by date, and comparing a
+// few bytes is cheaper than a map lookup per record.
+type importCache struct {
+	imps  [4][]byte
+	shown [4]bool
+	next  int
+}
+
+func (c *importCache) visible(imp []byte, committed map[string]bool) bool {
+	for i, known := range c.imps {
+		if bytes.Equal(known, imp) {
+			return c.shown[i]
+		}
+	}
+	i := c.next
+	c.next = (c.next + 1) % len(c.imps)
+	c.imps[i], c.shown[i] = append(c.imps[i][:0], imp...), committed[string(imp)]
+	return c.shown[i]
 }

@@ -23,7 +23,8 @@ func scanAll(t testing.TB, b *Book, r IndicatorRange) map[string]scanned {
 	t.Helper()
 	out := map[string]scanned{}
 	last := ""
-	err := b.ScanIndicators(context.Background(), r, func(id, date string, v IndicatorView) error {
+	err := b.ScanIndicators(context.Background(), r, func(v *IndicatorView) error {
+		id, date := v.ID(), v.EventDate()
 		if date < last {
 			return fmt.Errorf("record %s dated %s after %s: not in date order", id, date, last)
 		}
@@ -140,7 +141,7 @@ func TestIndicatorsFollowRecords(t *testing.T) {
 	if n := tb.entries(t)[spaceIndicators]; n != 1 {
 		t.Fatalf("indicator entries after the delete: %d, want 1", n)
 	}
-	if err := tb.ScanIndicators(ctx, IndicatorRange{Kind: "ruling"}, func(string, string, IndicatorView) error { return nil }); !errors.Is(err, ErrInvalid) {
+	if err := tb.ScanIndicators(ctx, IndicatorRange{Kind: "ruling"}, func(*IndicatorView) error { return nil }); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("scan of an unknown kind: %v", err)
 	}
 }
@@ -194,12 +195,21 @@ func TestIndicatorsOfImportInvisibleUntilCommit(t *testing.T) {
 	if got := scanAll(t, tb.Book, IndicatorRange{Kind: sdk.KindJudgment}); len(got) != 0 {
 		t.Fatalf("before the commit marker: %d visible", len(got))
 	}
+	// A committed import beside the pending one: one scan shows the
+	// first's records and not the second's.
+	res, err := tb.Import(ctx, strings.NewReader(data), ImportOptions{Form: "rs.judgment", Format: FormatCSV})
+	if err != nil || res.Records != 3 {
+		t.Fatal(res, err)
+	}
+	if got := scanAll(t, tb.Book, IndicatorRange{Kind: sdk.KindJudgment}); len(got) != 3 {
+		t.Fatalf("a committed and a pending import: %d visible, want 3", len(got))
+	}
 	if err := tb.commitImport(imp, st); err != nil {
 		t.Fatal(err)
 	}
 	got := scanAll(t, tb.Book, IndicatorRange{Kind: sdk.KindJudgment})
-	if len(got) != 3 {
-		t.Fatalf("after the commit marker: %d visible, want 3", len(got))
+	if len(got) != 6 {
+		t.Fatalf("after the commit marker: %d visible, want 6", len(got))
 	}
 	want := jsonOf(t, queryable(t, sdk.KindJudgment, sdk.Common(golden(t, "rs", "judgment.v2.common.json"))))
 	for id, s := range got {
@@ -207,13 +217,12 @@ func TestIndicatorsOfImportInvisibleUntilCommit(t *testing.T) {
 			t.Errorf("imported %s:\n got %s\nwant %s", id, g, want)
 		}
 	}
-	// A whole import through the public call, as a monitor runs it.
-	res, err := tb.Import(ctx, strings.NewReader(data), ImportOptions{Form: "rs.judgment", Format: FormatCSV})
-	if err != nil || res.Records != 3 {
+	// Another whole import through the public call, as a monitor runs it.
+	if res, err = tb.Import(ctx, strings.NewReader(data), ImportOptions{Form: "rs.judgment", Format: FormatCSV}); err != nil || res.Records != 3 {
 		t.Fatal(res, err)
 	}
-	if got := scanAll(t, tb.Book, IndicatorRange{Kind: sdk.KindJudgment}); len(got) != 6 {
-		t.Fatalf("after Import: %d visible, want 6", len(got))
+	if got := scanAll(t, tb.Book, IndicatorRange{Kind: sdk.KindJudgment}); len(got) != 9 {
+		t.Fatalf("after Import: %d visible, want 9", len(got))
 	}
 }
 

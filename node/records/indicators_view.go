@@ -17,6 +17,8 @@ import (
 // that gave it.
 type IndicatorView struct {
 	lay     *indicatorLayout
+	id      []byte // from the key
+	date    []byte
 	imp     []byte
 	country []byte
 	sub     []byte
@@ -33,9 +35,18 @@ func parseIndicatorView(k sdk.Kind, val []byte) (IndicatorView, error) {
 	if !ok {
 		return IndicatorView{}, fmt.Errorf("indicators of unknown kind %q", k)
 	}
-	v := IndicatorView{lay: l}
+	var v IndicatorView
+	if err := v.parse(l, val); err != nil {
+		return IndicatorView{}, err
+	}
+	return v, nil
+}
+
+// parse makes v a view of val, a value laid out by l.
+func (v *IndicatorView) parse(l *indicatorLayout, val []byte) error {
+	*v = IndicatorView{lay: l}
 	if len(val) < 2 || val[0] != indicatorFormat {
-		return IndicatorView{}, errIndicatorValue
+		return errIndicatorValue
 	}
 	p := 1
 	field := func() ([]byte, bool) {
@@ -55,25 +66,37 @@ func parseIndicatorView(k sdk.Kind, val []byte) (IndicatorView, error) {
 	v.country, ok2 = field()
 	v.sub, ok3 = field()
 	if !ok1 || !ok2 || !ok3 || p+16 > len(val) {
-		return IndicatorView{}, errIndicatorValue
+		return errIndicatorValue
 	}
 	v.present = binary.LittleEndian.Uint64(val[p:])
 	v.bools = binary.LittleEndian.Uint64(val[p+8:])
 	v.slots = val[p+16:]
 	if v.present&^l.stored != 0 || v.bools&^v.present != 0 {
-		return IndicatorView{}, errIndicatorValue
+		return errIndicatorValue
 	}
 	need := 0
 	for g, w := range slotWidths {
 		need += w * popCount(v.present&l.group[g])
 	}
 	if need != len(v.slots) {
-		return IndicatorView{}, errIndicatorValue
+		return errIndicatorValue
 	}
-	return v, nil
+	return nil
 }
 
 func popCount(m uint64) int { return popBelow(m, 64) }
+
+// ID is the record's ID.
+func (v IndicatorView) ID() string { return string(v.id) }
+
+// IDBytes is ID without a copy; valid as long as the view.
+func (v IndicatorView) IDBytes() []byte { return v.id }
+
+// EventDate is the record's event date (see EventDate), YYYY-MM-DD.
+func (v IndicatorView) EventDate() string { return string(v.date) }
+
+// EventDateBytes is EventDate without a copy; valid as long as the view.
+func (v IndicatorView) EventDateBytes() []byte { return v.date }
 
 // Kind is the kind of the record.
 func (v IndicatorView) Kind() sdk.Kind { return v.lay.kind }
