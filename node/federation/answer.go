@@ -103,7 +103,9 @@ func (f *Federation) evaluate(ctx context.Context, q protocol.Query, m membershi
 	k := f.cfg.Protector.Policy().NFilterTab
 	parsed, err := query.Parse(q.Text, query.Options{Limits: f.cfg.Limits, Private: f.cfg.Private()})
 	if err != nil {
-		return query.Refuse(nil, k, ReasonInvalid, "this node cannot answer the query: "+err.Error())
+		ans := query.Refuse(nil, k, ReasonInvalid, "this node cannot answer the query: "+err.Error())
+		ans.Query = q.Text
+		return ans
 	}
 	if reason, msg := f.cfg.Policy.authorise(m, parsed.Kind); reason != "" {
 		return query.Refuse(parsed, k, reason, msg)
@@ -114,15 +116,18 @@ func (f *Federation) evaluate(ctx context.Context, q protocol.Query, m membershi
 	} else if n >= f.cfg.Policy.MaxPerDay {
 		return query.Refuse(parsed, k, ReasonRate, fmt.Sprintf("this node answers at most %d queries a day from one member (query.max_per_day); try again tomorrow (UTC)", f.cfg.Policy.MaxPerDay))
 	}
-	res, err := query.Evaluate(ctx, parsed, f.cfg.Records, f.cfg.Protector.Policy().EvalOptions())
-	if err != nil {
-		f.log.Error("could not evaluate a query", "query", q.ID, "err", err)
-		return nil
-	}
 	req := query.Request{Requester: q.Requester.String()}
 	if q.Epsilon != "" {
 		eps, _ := strconv.ParseFloat(q.Epsilon, 64)
 		req.Noise, req.Epsilon = true, eps
+	}
+	if refused := f.cfg.Protector.Admit(parsed, req); refused != nil {
+		return refused // before any record is read
+	}
+	res, err := query.Evaluate(ctx, parsed, f.cfg.Records, f.cfg.Protector.Policy().EvalOptions())
+	if err != nil {
+		f.log.Error("could not evaluate a query", "query", q.ID, "err", err)
+		return nil
 	}
 	ans, err := f.cfg.Protector.Protect(ctx, req, res)
 	if err != nil {

@@ -103,6 +103,11 @@ func (f *Federation) receive(ctx context.Context, from peer.ID, a protocol.Answe
 		return errors.New("the sealed answer names another query or answerer than its envelope")
 	case opened.Answer == nil:
 		return errors.New("the sealed answer holds no answer")
+	}
+	if err := opened.Answer.Check(); err != nil {
+		return fmt.Errorf("the sealed answer: %w", err)
+	}
+	switch {
 	case opened.Answer.Query != mine.Query.Text && opened.Answer.Refused == nil:
 		return fmt.Errorf("the answer is for the query %q, this node asked %q", opened.Answer.Query, mine.Query.Text)
 	}
