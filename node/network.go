@@ -94,6 +94,10 @@ func (n *Node) startNetwork(ctx context.Context) error {
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	n.topic = newTopicWatcher(runCtx, n.reg, func() *gossip.Gossip { n.netMu.Lock(); defer n.netMu.Unlock(); return n.gossip },
 		n.log.With("component", "gossip"))
+	if err := n.topic.forgetDisconnected(n.host.EventBus()); err != nil {
+		cancel()
+		return err
+	}
 	if err := n.startFederation(runCtx); err != nil {
 		cancel()
 		return err

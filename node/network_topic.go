@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -9,6 +10,8 @@ import (
 	"github.com/kolo-net/kolo/node/gossip"
 	"github.com/kolo-net/kolo/node/membership"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
+	"github.com/libp2p/go-libp2p/core/event"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	libp2pprotocol "github.com/libp2p/go-libp2p/core/protocol"
 )
@@ -112,6 +115,35 @@ func (w *topicWatcher) peers() []peer.ID {
 		out = append(out, p)
 	}
 	return out
+}
+
+// forgetDisconnected removes from the mesh the peers that disconnect:
+// GossipSub drops them from its mesh without telling the tracer, and a
+// peer that reconnects is in the mesh again only once grafted again.
+func (w *topicWatcher) forgetDisconnected(bus event.Bus) error {
+	sub, err := bus.Subscribe(new(event.EvtPeerConnectednessChanged))
+	if err != nil {
+		return fmt.Errorf("watch disconnections: %w", err)
+	}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		defer sub.Close()
+		for {
+			select {
+			case <-w.ctx.Done():
+				return
+			case ev, ok := <-sub.Out():
+				if !ok {
+					return
+				}
+				if e := ev.(event.EvtPeerConnectednessChanged); e.Connectedness != network.Connected {
+					w.Prune(e.Peer, "")
+				}
+			}
+		}
+	}()
+	return nil
 }
 
 // wait stops the watcher and waits for what it started.

@@ -30,7 +30,8 @@ const StoreDir = "store"
 type Options struct {
 	Logger  *slog.Logger // nil discards logs
 	Version string       // reported by status
-	// Gater, if set, decides which peers may connect (membership does).
+	// Gater, if set, must also allow a connection, besides the membership
+	// gater (tests cut a network in two with one).
 	Gater connmgr.ConnectionGater
 	// FormsExecutable is the kolo binary that serves the built-in forms as
 	// "<FormsExecutable> plugin serve <cc>..."; "" means this executable.
@@ -112,8 +113,8 @@ func New(ctx context.Context, cfg config.Config, ks *keys.Set, opts Options) (*N
 		st.Close()
 		return nil, err
 	}
-	if gater == nil {
-		gater = opts.Gater
+	if opts.Gater != nil {
+		gater = bothGaters{gater, opts.Gater}
 	}
 	h, err := newHost(cfg, ks.P2P, gater, opts.WireTap, log)
 	if err != nil {

@@ -42,6 +42,9 @@ type Options struct {
 	// Roles, if it has an entry for node i, are the roles node i is
 	// invited with (default: partner).
 	Roles map[int][]protocol.Role
+	// NodeOptions, if set, changes node i's options (from Node) each time
+	// it starts (a test gives each node its own connection gater, say).
+	NodeOptions func(i int, o *node.Options)
 }
 
 // Net is a running test network.
@@ -129,6 +132,9 @@ func (t *Net) StartNode(ctx context.Context, i int) error {
 	}
 	opts := t.opts.Node
 	opts.Logger = t.opts.Logger.With("node", i)
+	if t.opts.NodeOptions != nil {
+		t.opts.NodeOptions(i, &opts)
+	}
 	n, err := node.New(ctx, cfg, ks, opts)
 	if err != nil {
 		return fmt.Errorf("testnet: node %d: %w", i, err)

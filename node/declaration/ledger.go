@@ -482,16 +482,16 @@ func (l *Ledger) Endorsed() (protocol.Endorsement, bool) {
 
 // Apply verifies and stores a batch of endorsements and revocations, in
 // whatever order they were listed (endorsements first, so a revocation
-// finds its endorsement), and returns how many were new and those that
+// finds its endorsement), and returns those that were new and those that
 // could not be stored.
-func (l *Ledger) Apply(ctx context.Context, recs []protocol.Record) (int, []membership.Failure) {
+func (l *Ledger) Apply(ctx context.Context, recs []protocol.Record) ([]protocol.Record, []membership.Failure) {
 	return l.apply(ctx, recs, true)
 }
 
 // apply is Apply; with active false it accepts the records of members
 // revoked since they signed (an export's evidence).
-func (l *Ledger) apply(ctx context.Context, recs []protocol.Record, active bool) (int, []membership.Failure) {
-	added := 0
+func (l *Ledger) apply(ctx context.Context, recs []protocol.Record, active bool) ([]protocol.Record, []membership.Failure) {
+	var added []protocol.Record
 	var fails []membership.Failure
 	for _, kind := range []string{protocol.KindEndorsement, protocol.KindRevocation} {
 		for _, rec := range recs {
@@ -508,7 +508,7 @@ func (l *Ledger) apply(ctx context.Context, recs []protocol.Record, active bool)
 			if err != nil {
 				fails = append(fails, membership.Failure{Record: rec, Err: err})
 			} else if ok {
-				added++
+				added = append(added, rec)
 			}
 		}
 	}

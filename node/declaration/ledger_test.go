@@ -188,8 +188,8 @@ func TestRevocationWins(t *testing.T) {
 				}
 				batch[0], batch[1] = batch[1], batch[0]
 			}
-			if added, fails := w.ledger.Apply(ctx, batch); added != 2 || len(fails) != 0 {
-				t.Fatalf("apply: %d added, failures %v", added, fails)
+			if added, fails := w.ledger.Apply(ctx, batch); len(added) != 2 || len(fails) != 0 {
+				t.Fatalf("apply: %d added, failures %v", len(added), fails)
 			}
 			list := w.ledger.List()
 			if len(list) != 1 || list[0].State != StateRevoked || list[0].RevokedOn != r.Date || w.ledger.Status().Count != 0 {

@@ -2,6 +2,7 @@ package gossip
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/kolo-net/kolo/node/membership"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
@@ -106,5 +107,32 @@ func PubSubOptions(reg *membership.Registry) []pubsub.Option {
 		pubsub.WithBlacklist(nonMembers{reg}),
 		pubsub.WithPeerFilter(PeerFilter(reg)),
 		pubsub.WithFloodPublish(true),
+		pubsub.WithGossipSubParams(meshParams()),
 	}
+}
+
+// meshParams are GossipSub's parameters for a network of tens of members.
+// The defaults suit thousands of anonymous peers; two of them hurt a kolo
+// network (testnet's TestMeshRecovery measures it):
+//
+//   - PruneBackoff, one minute: when a node prunes a mesh peer (its mesh
+//     grew past Dhi, as it does while a node is connected to every other
+//     member), neither may graft the other for a minute. When connections
+//     then change (a partition heals, an office's link comes back, members
+//     drop most connections), the peers that remain may all be in backoff,
+//     and the mesh stays broken for a minute. Ten seconds here.
+//   - GraftFloodThreshold follows it (it must stay below PruneBackoff).
+//   - Dhi, twelve: a node connected to every member of a network of fifty
+//     receives some twelve GRAFTs in the first heartbeats and prunes (with
+//     backoff) whatever is over Dhi. With Dhi at 24, a node of such a
+//     network almost never prunes, and D at 8 keeps every mesh a little
+//     denser. The cost, duplicate copies of a record along the meshes, is
+//     nothing at kolo's few records a day.
+func meshParams() pubsub.GossipSubParams {
+	p := pubsub.DefaultGossipSubParams()
+	p.D, p.Dlo, p.Dhi, p.Dscore, p.Dout = 8, 6, 24, 6, 3
+	p.PruneBackoff = 10 * time.Second
+	p.UnsubscribeBackoff = 5 * time.Second
+	p.GraftFloodThreshold = 5 * time.Second
+	return p
 }

@@ -173,16 +173,17 @@ func (g *Gossip) applyAll(ctx context.Context, from peer.ID, recs []protocol.Rec
 	if slices.ContainsFunc(members, func(r protocol.Record) bool { return r.MemberRevocation != nil }) {
 		g.dropNonMembers()
 	}
-	n, more := g.ledger.Apply(ctx, decl)
-	fails = append(fails, more...)
+	more, failed := g.ledger.Apply(ctx, decl)
+	added, fails = append(added, more...), append(fails, failed...)
 	for _, rec := range queries { // after the certificates their requesters need
 		ok, err := g.Accept(ctx, rec)
 		if err != nil {
 			fails = append(fails, membership.Failure{Record: rec, Err: err})
 		} else if ok {
-			n++
+			added = append(added, rec)
 		}
 	}
+	g.forward(added)
 	for i, f := range fails {
 		if i == maxLoggedFailures {
 			g.log.Warn("gossip: more records from sync rejected", "from", from, "count", len(fails)-i)
@@ -190,7 +191,27 @@ func (g *Gossip) applyAll(ctx context.Context, from peer.ID, recs []protocol.Rec
 		}
 		g.log.Warn("gossip: rejected record from sync", "kind", f.Record.Kind(), "from", from, "err", f.Err)
 	}
-	return added + n
+	return len(added)
+}
+
+// forward publishes, once, the records this node learned by sync, so they
+// spread on the records topic from here: a record that crossed a healed
+// partition through the one pair of nodes that synced reaches the others
+// on that side within a heartbeat, not at their next periodic sync.
+// GossipSub's seen-cache stops the copies.
+func (g *Gossip) forward(recs []protocol.Record) {
+	if len(recs) == 0 {
+		return
+	}
+	g.background(func() {
+		ctx, cancel := context.WithTimeout(g.ctx, g.timeout)
+		defer cancel()
+		for _, rec := range recs {
+			if err := g.publish(ctx, rec); err != nil && g.ctx.Err() == nil {
+				g.log.Debug("gossip: could not pass on a record learned by sync", "kind", rec.Kind(), "err", err)
+			}
+		}
+	})
 }
 
 // maxLoggedFailures caps the log lines one sync can cause.

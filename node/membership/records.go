@@ -314,8 +314,8 @@ type Failure struct {
 // come from a sync or an export, in whatever order they were listed. Each
 // signature is checked once and certificates are stored down the admission
 // chains, so the cost grows with the batch, not with its square. It
-// returns how many records were new and those that could not be stored.
-func (r *Registry) Apply(ctx context.Context, recs []protocol.Record) (int, []Failure) {
+// returns the records that were new and those that could not be stored.
+func (r *Registry) Apply(ctx context.Context, recs []protocol.Record) ([]protocol.Record, []Failure) {
 	type item struct {
 		rec protocol.Record
 		h   protocol.Hash
@@ -341,7 +341,7 @@ func (r *Registry) Apply(ctx context.Context, recs []protocol.Record) (int, []Fa
 			fails = append(fails, Failure{rec, err})
 		}
 	}
-	added := 0
+	var added []protocol.Record
 	// A certificate whose admitter is not (yet) a member waits for the
 	// admitter's certificate in the same batch.
 	waiting := map[peer.ID][]item{}
@@ -359,7 +359,7 @@ func (r *Registry) Apply(ctx context.Context, recs []protocol.Record) (int, []Fa
 			fails = append(fails, Failure{it.rec, err})
 			continue
 		case ok:
-			added++
+			added = append(added, it.rec)
 		}
 		queue = append(queue, waiting[c.Peer]...)
 		delete(waiting, c.Peer)
@@ -374,7 +374,7 @@ func (r *Registry) Apply(ctx context.Context, recs []protocol.Record) (int, []Fa
 		if err != nil {
 			fails = append(fails, Failure{it.rec, err})
 		} else if ok {
-			added++
+			added = append(added, it.rec)
 		}
 	}
 	return added, fails
