@@ -25,8 +25,9 @@ import (
 // Outbound, a node that belongs to no network yet may dial anyone (it can
 // only be joining); a member dials members only.
 type Gater struct {
-	reg *membership.Registry
-	log *slog.Logger
+	reg   *membership.Registry
+	log   *slog.Logger
+	limit *logLimiter
 }
 
 var _ connmgr.ConnectionGater = (*Gater)(nil)
@@ -36,7 +37,7 @@ func NewGater(reg *membership.Registry, log *slog.Logger) *Gater {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Gater{reg: reg, log: log}
+	return &Gater{reg: reg, log: log, limit: newLogLimiter(logEvery)}
 }
 
 func (g *Gater) allowOutbound(p peer.ID) bool {
@@ -46,7 +47,7 @@ func (g *Gater) allowOutbound(p peer.ID) bool {
 	if g.reg.IsMember(p) {
 		return true
 	}
-	g.log.Warn("gater: refused to dial a non-member", "peer", p)
+	g.limit.warn(g.log, p, "gater: refused to dial a non-member", "peer", p)
 	return false
 }
 
@@ -67,7 +68,7 @@ func (g *Gater) InterceptSecured(dir network.Direction, p peer.ID, addrs network
 	if g.reg.IsMember(p) || g.reg.OpenInvites() > 0 {
 		return true
 	}
-	g.log.Warn("gater: refused connection from a non-member", "peer", p, "addr", addrs.RemoteMultiaddr())
+	g.limit.warn(g.log, p, "gater: refused connection from a non-member", "peer", p, "addr", addrs.RemoteMultiaddr())
 	return false
 }
 

@@ -33,6 +33,9 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 )
 
+// logEvery is how often one peer may cause the same warning.
+const logEvery = 5 * time.Second
+
 // Defaults of Config.
 const (
 	DefaultStreamTimeout = 30 * time.Second
@@ -86,6 +89,7 @@ type Gossip struct {
 	events event.Subscription
 
 	grace time.Duration
+	limit *logLimiter
 
 	mu      sync.Mutex
 	topic   *pubsub.Topic
@@ -105,7 +109,7 @@ func New(ctx context.Context, cfg Config) (*Gossip, error) {
 	g := &Gossip{
 		host: cfg.Host, ps: cfg.PubSub, reg: cfg.Registry, ledger: cfg.Ledger, queries: cfg.Queries, log: cfg.Logger,
 		timeout: cfg.StreamTimeout, syncing: map[peer.ID]bool{}, joining: map[peer.ID]int{},
-		grace: cfg.JoinGrace,
+		grace: cfg.JoinGrace, limit: newLogLimiter(logEvery),
 	}
 	if g.grace <= 0 {
 		g.grace = DefaultJoinGrace
@@ -346,12 +350,12 @@ func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message
 	if !g.reg.IsMember(from) {
 		// GossipSub's blacklist drops these first; this says so again
 		// where the records are decided.
-		g.log.Warn("gossip: rejected a message relayed by a non-member", "from", from)
+		g.limit.warn(g.log, from, "gossip: rejected a message relayed by a non-member", "from", from)
 		return pubsub.ValidationReject
 	}
 	var rec protocol.Record
 	if err := protocol.Decode(msg.Data, protocol.MaxMessageSize, &rec); err != nil {
-		g.log.Warn("gossip: rejected malformed record", "from", from, "err", err)
+		g.limit.warnErr(g.log, from, err, "gossip: rejected malformed record", "from", from, "err", err)
 		return pubsub.ValidationReject
 	}
 	_, err := g.Accept(ctx, rec)
@@ -364,7 +368,7 @@ func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message
 		return pubsub.ValidationIgnore
 	}
 	if err != nil {
-		g.log.Warn("gossip: rejected record", "kind", rec.Kind(), "from", from, "err", err)
+		g.limit.warnErr(g.log, from, err, "gossip: rejected record", "kind", rec.Kind(), "from", from, "err", err)
 		return pubsub.ValidationReject
 	}
 	// A valid record this node already holds (learned by sync, or by

@@ -286,7 +286,7 @@ func (n *testNode) connect(other *testNode) error {
 
 // testJoinGrace is the JoinGrace of test nodes: short, so a test sees a
 // lingering non-member dropped.
-const testJoinGrace = 2 * time.Second
+const testJoinGrace = 5 * time.Second
 
 // waitFor polls cond until it holds or the deadline passes.
 func waitFor(t *testing.T, what string, cond func() bool) {

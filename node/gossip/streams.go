@@ -98,7 +98,7 @@ func (g *Gossip) handleJoin(s network.Stream) {
 	s.SetDeadline(time.Now().Add(g.timeout))
 	err := protocol.ServeJoin(g.ctx, s, remote, answerer{g})
 	if err != nil {
-		g.log.Warn("gossip: join refused", "peer", remote, "err", err)
+		g.limit.warnErr(g.log, remote, err, "gossip: join refused", "peer", remote, "err", err)
 	}
 	finish(s, err)
 	g.mu.Lock()
@@ -109,7 +109,7 @@ func (g *Gossip) handleJoin(s network.Stream) {
 	g.mu.Unlock()
 	if !busy && !g.reg.IsMember(remote) {
 		// Let the refusal reach the peer before the connection goes.
-		g.expel(remote, 250*time.Millisecond)
+		g.expel(remote, time.Second)
 	}
 }
 
@@ -117,14 +117,14 @@ func (g *Gossip) handleJoin(s network.Stream) {
 func (g *Gossip) handleSync(s network.Stream) {
 	remote := s.Conn().RemotePeer()
 	if !g.reg.IsMember(remote) {
-		g.log.Warn("gossip: sync refused: not a member", "peer", remote)
+		g.limit.warn(g.log, remote, "gossip: sync refused: not a member", "peer", remote)
 		s.Reset()
 		return
 	}
 	s.SetDeadline(time.Now().Add(g.timeout))
 	err := protocol.ServeSync(g.ctx, s, remote, answerer{g})
 	if err != nil {
-		g.log.Warn("gossip: sync answer failed", "peer", remote, "err", err)
+		g.limit.warnErr(g.log, remote, err, "gossip: sync answer failed", "peer", remote, "err", err)
 	}
 	finish(s, err)
 }
