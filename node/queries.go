@@ -36,13 +36,13 @@ func queryPolicies(c config.Query) (federation.Policy, query.Policy, query.Limit
 		fp.AllowKinds = append(fp.AllowKinds, sdk.Kind(k))
 	}
 	fp.MaxPerDay = c.MaxPerDay
-	qp := query.Policy{NFilterTab: c.NFilterTab, NFilterSubset: c.NFilterSubset, Noise: query.NoisePolicy{
+	lim := query.Limits{MaxBytes: c.MaxBytes, MaxGroups: c.MaxGroups, MaxNesting: c.MaxNesting}
+	qp := query.Policy{NFilterTab: c.NFilterTab, NFilterSubset: c.NFilterSubset, Limits: lim, Noise: query.NoisePolicy{
 		Mode: c.Noise.Mode, Epsilon: c.Noise.Epsilon, MaxEpsilon: c.Noise.MaxEpsilon, Budget: c.Noise.Budget, Period: c.Noise.Period,
 	}}
 	if err := qp.WithDefaults().Validate(); err != nil {
 		return fp, qp, query.Limits{}, &config.Error{Key: "query", Source: "value", Problem: err.Error()}
 	}
-	lim := query.Limits{MaxBytes: c.MaxBytes, MaxGroups: c.MaxGroups, MaxNesting: c.MaxNesting}
 	return fp, qp, lim, nil
 }
 

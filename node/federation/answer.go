@@ -96,12 +96,18 @@ func (f *Federation) answer(ctx context.Context, h protocol.Hash) error {
 	return nil
 }
 
+// parseLimits are the widest limits any node may set (config's bounds).
+var parseLimits = query.Limits{MaxBytes: protocol.MaxQueryText, MaxGroups: 16, MaxNesting: 32,
+	MaxComparisons: 256, MaxInList: 256, MaxEdges: 256}
+
 // evaluate authorises q and, if allowed, evaluates and protects it. It
 // returns the answer to send (a refusal is one), or nil after a failure
 // that may pass (the store).
 func (f *Federation) evaluate(ctx context.Context, q protocol.Query, m membership.Member) *query.Answer {
 	k := f.cfg.Protector.Policy().NFilterTab
-	parsed, err := query.Parse(q.Text, query.Options{Limits: f.cfg.Limits, Private: f.cfg.Private()})
+	// Parse with the widest limits a query may have; this node's own
+	// limits are Admit's, which refuses with the reason "limits".
+	parsed, err := query.Parse(q.Text, query.Options{Limits: parseLimits, Private: f.cfg.Private()})
 	if err != nil {
 		ans := query.Refuse(nil, k, ReasonInvalid, "this node cannot answer the query: "+err.Error())
 		ans.Query = q.Text

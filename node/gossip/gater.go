@@ -65,7 +65,15 @@ func (g *Gater) InterceptSecured(dir network.Direction, p peer.ID, addrs network
 	if dir == network.DirOutbound {
 		return g.allowOutbound(p)
 	}
-	if g.reg.IsMember(p) || g.reg.OpenInvites() > 0 {
+	if g.reg.IsMember(p) {
+		return true
+	}
+	if m, known := g.reg.Member(p); known && !m.Active() {
+		// A revoked peer cannot be admitted again, invite or not.
+		g.limit.warn(g.log, p, "gater: refused connection from a revoked member", "peer", p, "revoked", m.Revoked)
+		return false
+	}
+	if g.reg.OpenInvites() > 0 {
 		return true
 	}
 	g.limit.warn(g.log, p, "gater: refused connection from a non-member", "peer", p, "addr", addrs.RemoteMultiaddr())
