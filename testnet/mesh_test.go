@@ -27,7 +27,14 @@ type partition struct {
 	size  int
 }
 
-func (p *partition) half(i int) int { return i * 2 / p.size }
+// half is node i's half: the first size/2 nodes, then the rest; a node
+// beyond size (one added later) is in the first half.
+func (p *partition) half(i int) int {
+	if i >= p.size {
+		return 0
+	}
+	return i * 2 / p.size
+}
 
 // gater is node i's view of the partition.
 func (p *partition) gater(i int) side { return side{p, i} }

@@ -111,7 +111,7 @@ func TestRefusals(t *testing.T) {
 	}
 	nonMember := w.endorse(t, stranger)
 	byRevoked := w.endorse(t, revoked)
-	future, err := NewEndorsement(m.key, w.net, m.cert, w.clk.Now().Add(48*time.Hour))
+	future, err := NewEndorsement(m.key, w.net, m.cert, w.clk.Now().Add(4*24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

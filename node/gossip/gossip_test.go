@@ -288,7 +288,7 @@ func TestRevokedMemberDisconnected(t *testing.T) {
 	})
 	c.connect(a) // may seem to succeed on c's side (see TestNonMemberRefused)
 	waitFor(t, "a refuses c's reconnection", func() bool {
-		return a.logs.Has("refused connection from a non-member", c.id.String()) && len(a.host.Network().ConnsToPeer(c.id)) == 0
+		return a.logs.Has("refused connection from a revoked member", c.id.String()) && len(a.host.Network().ConnsToPeer(c.id)) == 0
 	})
 	if _, err := a.ledger.Add(context.Background(), mustEndorse(t, c)); !errors.Is(err, membership.ErrRevoked) {
 		t.Fatalf("endorsement by a revoked member: %v", err)

@@ -19,8 +19,14 @@ import (
 )
 
 // MaxClockSkew is how far in the future a signed time or date may lie
-// before it is refused: the clocks of two offices disagree a little.
-const MaxClockSkew = 5 * time.Minute
+// before it is refused. The clocks of two offices disagree, sometimes by a
+// whole day (a machine set to the wrong date, a time zone taken for UTC),
+// and such nodes must not split the network: what one signs, and what it
+// receives, is taken by every node alike, even between one a day ahead
+// and one a day behind. No signer's time decides anything (this package's
+// rules), so the leeway gives nothing away; a record dated further ahead
+// is refused.
+const MaxClockSkew = 49 * time.Hour
 
 // Errors a Registry wraps, so callers can tell refusals apart.
 var (

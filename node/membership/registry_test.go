@@ -334,7 +334,7 @@ func TestCertificateRefusals(t *testing.T) {
 	selfSigned := issue(t, c, c, n.ID, now)
 	byAssociate := issue(t, b, c, n.ID, now)
 	byStranger := issue(t, d, c, n.ID, now)
-	future := issue(t, a, c, n.ID, now.Add(time.Hour))
+	future := issue(t, a, c, n.ID, now.Add(3*24*time.Hour))
 	otherNet := issue(t, a, c, "aaaaaaaaaaaaaaaaaaaaaaaaaa", now)
 	badAge := issue(t, a, c, n.ID, now)
 	badAge.Age = "age1" + strings.Repeat("q", 58)
