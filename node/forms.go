@@ -91,7 +91,7 @@ func (n *Node) formsRoutes() {
 		if err != nil {
 			return nil, recordsError(err)
 		}
-		res, err := b.Import(r.Context(), r.Body, records.ImportOptions{Form: q.Get("form"), Format: format})
+		res, err := b.Import(r.Context(), r.Body, records.ImportOptionsFromQuery(q, format))
 		return res, recordsError(err)
 	})
 	n.api.HandleJSON("GET /v1/records", func(r *http.Request) (any, error) {

@@ -88,8 +88,7 @@ func (d *daemonRecords) Add(ctx context.Context, form string, answers []byte) (r
 
 func (d *daemonRecords) Import(ctx context.Context, r io.Reader, opts records.ImportOptions) (records.ImportResult, error) {
 	var res records.ImportResult
-	q := url.Values{"form": {opts.Form}, "format": {string(opts.Format)}}
-	return res, d.c.Do(ctx, http.MethodPost, "/v1/records/import?"+q.Encode(), r, &res)
+	return res, d.c.Do(ctx, http.MethodPost, "/v1/records/import?"+opts.Query().Encode(), r, &res)
 }
 
 func (d *daemonRecords) List(ctx context.Context, f records.Filter) ([]records.Summary, error) {

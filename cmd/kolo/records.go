@@ -196,8 +196,8 @@ FORM is a form id such as rs.judgment (its latest version) or rs.judgment@1.`,
 
 func newRecordImportCmd(g *globals) *cobra.Command {
 	var (
-		form, format string
-		asJSON       bool
+		form, format, encoding string
+		asJSON                 bool
 	)
 	c := &cobra.Command{
 		Use:   "import --form FORM FILE",
@@ -243,7 +243,7 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 			}
 			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
 				pb := newImportProgress(cmd.ErrOrStderr(), fi.Size())
-				opts := records.ImportOptions{Form: form, Format: f, Progress: pb.update}
+				opts := records.ImportOptions{Form: form, Format: f, Encoding: encoding, Progress: pb.update}
 				var in io.Reader = file
 				if _, remote := rb.(*daemonRecords); remote {
 					in = pb.reader(file)
@@ -252,6 +252,9 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 				pb.finish()
 				if err != nil {
 					return err
+				}
+				if res.Read != "" {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", name, res.Read)
 				}
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), res)
@@ -264,6 +267,7 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 	}
 	c.Flags().StringVar(&form, "form", "", "form id, e.g. rs.judgment or rs.judgment@1 (required)")
 	c.Flags().StringVar(&format, "format", "", "csv or jsonl (default: from the file's extension)")
+	c.Flags().StringVar(&encoding, "encoding", "", "text encoding of a CSV or JSON Lines file: utf-8, windows-1250 or windows-1251 (default: UTF-8, or whichever Windows code page the text shows)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	_ = c.MarkFlagRequired("form")
 	return c

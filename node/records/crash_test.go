@@ -137,7 +137,7 @@ func TestPendingImportInvisible(t *testing.T) {
 	}
 	a := answers(t, "rs", "judgment.v1.json")
 	data := csvOf(keysOf(a), ",", a, a, a)
-	recs, err := tb.checkRows(ctx, strings.NewReader(data), fi, parseCSV, func(Progress) {})
+	recs, err := tb.checkRows(ctx, &source{in: &limitedReader{r: strings.NewReader(data), left: MaxImportBytes, limit: MaxImportBytes}}, fi, parseCSV, func(Progress) {})
 	if err != nil || len(recs) != 3 {
 		t.Fatalf("checkRows: %d records, %v", len(recs), err)
 	}

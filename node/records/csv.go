@@ -32,9 +32,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 const notUTF8 = `must be UTF-8 text: save the file as "CSV UTF-8" (Excel) or with character set "Unicode (UTF-8)" (LibreOffice)`
 
 // parseCSV reads a CSV file on form fi.
-func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
-	br := bufio.NewReaderSize(in, 64<<10)
-	if err := skipBOM(br); err != nil {
+func parseCSV(src *source, fi sdk.FormInfo, c *chunker) error {
+	br, err := openText(src)
+	if err != nil {
 		return err
 	}
 	comma := sniffComma(br)
@@ -214,17 +214,28 @@ func csvError(row int, err error) error {
 	return err
 }
 
-// skipBOM skips a UTF-8 byte-order mark and refuses UTF-16, which
-// spreadsheets write as "Unicode text".
-func skipBOM(br *bufio.Reader) error {
+// openText opens a text file (CSV, JSON Lines) for reading as UTF-8: it
+// skips a UTF-8 byte-order mark, refuses UTF-16, which spreadsheets write
+// as "Unicode text", and reads a file in another encoding as UTF-8 (see
+// textReader).
+func openText(src *source) (*bufio.Reader, error) {
+	br := bufio.NewReaderSize(src.in, 64<<10)
 	head, _ := br.Peek(3)
 	switch {
 	case bytes.HasPrefix(head, utf8BOM):
 		_, _ = br.Discard(len(utf8BOM))
+		return br, nil // the mark says UTF-8
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return RowError{Row: 1, Rule: "the file is UTF-16 (\"Unicode text\"); it " + notUTF8}
+		return nil, RowError{Row: 1, Rule: "the file is UTF-16 (\"Unicode text\"); it " + notUTF8}
 	}
-	return nil
+	br, enc, err := textReader(br, src.encoding)
+	if err != nil {
+		return nil, err
+	}
+	if enc != "" {
+		src.read = encodingNote(enc, src.encoding == "")
+	}
+	return br, nil
 }
 
 // sniffComma picks the separator of the header row: comma, semicolon or

@@ -61,7 +61,7 @@ func runParser(t *testing.T, p parser, fi sdk.FormInfo, data []byte, lines bool)
 		chunks = append(chunks, ch)
 		return nil
 	})
-	err := p(in, fi, c)
+	err := p(&source{in: in}, fi, c)
 	last := 0
 	first := 2 // CSV: the header is row 1
 	if lines {

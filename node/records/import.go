@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -57,9 +58,33 @@ func FormatOf(name string) (Format, bool) {
 type ImportOptions struct {
 	Form   string // "rs.judgment" (latest version) or "rs.judgment@1"
 	Format Format // FormatCSV or FormatJSONL
+	// Encoding is the text encoding of a CSV or JSON Lines file: one of
+	// Encodings, or "" to read UTF-8 and detect Windows-1250 and -1251.
+	Encoding string
+	// Sheet names the sheet of a workbook to read ("" for the first).
+	Sheet string
 	// Progress, if set, is called from time to time with how far the
 	// import got. It runs on the importing goroutine; keep it quick.
 	Progress func(Progress)
+}
+
+// Query encodes the options a file's bytes do not carry as URL query
+// parameters, for the local API; ImportOptionsFromQuery decodes them.
+func (o ImportOptions) Query() url.Values {
+	q := url.Values{"form": {o.Form}, "format": {string(o.Format)}}
+	if o.Encoding != "" {
+		q.Set("encoding", o.Encoding)
+	}
+	if o.Sheet != "" {
+		q.Set("sheet", o.Sheet)
+	}
+	return q
+}
+
+// ImportOptionsFromQuery decodes ImportOptions.Query; format is the
+// format already checked.
+func ImportOptionsFromQuery(q url.Values, format Format) ImportOptions {
+	return ImportOptions{Form: q.Get("form"), Format: format, Encoding: q.Get("encoding"), Sheet: q.Get("sheet")}
 }
 
 // Progress reports how far an import got.
@@ -75,6 +100,9 @@ type ImportResult struct {
 	ID      string `json:"import"`  // the import's ID (kolo record list --import ID)
 	Form    string `json:"form"`    // "rs.judgment@2"
 	Records int    `json:"records"` // records stored
+	// Read says how the file was read when that is worth knowing: "read
+	// as Windows-1250 (detected: the file is not UTF-8)".
+	Read string `json:"read,omitempty"`
 }
 
 // chunkRows is how many rows the import checks in one host.Check call
@@ -116,7 +144,12 @@ func (b *Book) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Imp
 		progress = func(Progress) {}
 	}
 
-	recs, err := b.checkRows(ctx, r, fi, parse, progress)
+	encoding, err := ParseEncoding(opts.Encoding)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	src := &source{in: &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}, encoding: encoding, sheet: opts.Sheet}
+	recs, err := b.checkRows(ctx, src, fi, parse, progress)
 	if err != nil {
 		return ImportResult{}, err
 	}
@@ -124,12 +157,12 @@ func (b *Book) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Imp
 	if err := b.writeImport(ctx, imp, fi, recs, progress); err != nil {
 		return ImportResult{}, err
 	}
-	return ImportResult{ID: imp, Form: fi.Ref(), Records: len(recs)}, nil
+	return ImportResult{ID: imp, Form: fi.Ref(), Records: len(recs), Read: src.read}, nil
 }
 
 // checkRows parses the file and checks every row. It returns the encoded
 // records, or an *ImportError when any row is bad.
-func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
+func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 	parse parser, progress func(Progress)) ([]staged, error) {
 	// Three stages overlap: reading rows, the plugin checking a chunk, and
 	// encoding the records of the chunk checked before.
@@ -141,11 +174,11 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 	chunks := make(chan rowChunk, 2)
 	results := make(chan checked, 2)
 	var fileErr error // a verdict on the file (a bad header, CSV syntax, too large); rows before it are still checked
-	in := &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}
+	in := src.in
 	problems := new(atomic.Int64) // found by the parser and the plugin: at MaxImportErrors, checking stops
 	g.Go(func() error {
 		defer close(chunks)
-		err := parse(in, fi, newChunkerFor(in, problems, func(ch rowChunk) error {
+		err := parse(src, fi, newChunkerFor(in, problems, func(ch rowChunk) error {
 			select {
 			case chunks <- ch:
 				return nil

@@ -40,8 +40,18 @@ type rowChunk struct {
 // parser reads a file's rows into chunks for the plugin, handing them to
 // c, and returns a RowError for a problem that ends the reading (the CSV
 // syntax, a bad header, a row over a cap), ErrInvalid for a file too
-// large, emit's error, or a read error.
-type parser func(in *limitedReader, fi sdk.FormInfo, c *chunker) error
+// large or not text, emit's error, or a read error.
+type parser func(src *source, fi sdk.FormInfo, c *chunker) error
+
+// source is an import's file as a parser reads it.
+type source struct {
+	in       *limitedReader
+	encoding string // ImportOptions.Encoding: "" to detect
+	sheet    string // ImportOptions.Sheet
+	// read says how the parser read the file when that is worth saying
+	// (encodingNote), for ImportResult.Read.
+	read string
+}
 
 // chunker gathers parsed rows into chunks for the plugin.
 type chunker struct {
