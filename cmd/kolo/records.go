@@ -196,17 +196,21 @@ FORM is a form id such as rs.judgment (its latest version) or rs.judgment@1.`,
 
 func newRecordImportCmd(g *globals) *cobra.Command {
 	var (
-		form, format, encoding string
-		asJSON                 bool
+		form, format, encoding, sheet string
+		asJSON                        bool
 	)
 	c := &cobra.Command{
 		Use:   "import --form FORM FILE",
-		Short: "Import many records of one form from a spreadsheet (CSV) or JSON Lines file",
-		Long: fmt.Sprintf(`import reads a CSV file as spreadsheets save it (first row: the field ids of
-the form, as kolo forms show FORM lists them; one record per row; comma or
-semicolon separated; UTF-8; several values of a list in one cell separated by
-";"), or a JSON Lines file (one JSON object of answers per line). The format
-comes from the file's extension (.csv, .jsonl) or --format.
+		Short: "Import many records of one form from a spreadsheet (Excel, CSV) or JSON Lines file",
+		Long: fmt.Sprintf(`import reads an Excel workbook (.xlsx: the first sheet, or --sheet) or a CSV
+file as spreadsheets save it (first row: the field ids of the form, as kolo
+forms show FORM lists them, or their labels in any of the form's languages;
+one record per row; comma or semicolon separated; UTF-8, or Windows-1250 or
+-1251, detected or named with --encoding; several values of a list in one cell
+separated by ";"), or a JSON Lines file (one JSON object of answers per line).
+Numbers, dates, yes/no and list answers may be written as local spreadsheets
+write them (1.500,50; 20.5.2024.; TAČNO; a list's label). The format comes
+from the file's extension (.xlsx, .csv, .jsonl) or --format.
 
 Every row is checked first. If any row is wrong, nothing is stored and every
 problem is listed with its row (the header is row 1, as the spreadsheet shows
@@ -227,7 +231,7 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 			} else if guess, ok := records.FormatOf(name); ok {
 				f = guess
 			} else {
-				return fmt.Errorf("%s: cannot tell the format from the name: use --format csv or --format jsonl", name)
+				return fmt.Errorf("%s: cannot tell the format from the name: use --format xlsx, csv or jsonl", name)
 			}
 			file, err := os.Open(name)
 			if err != nil {
@@ -243,7 +247,7 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 			}
 			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
 				pb := newImportProgress(cmd.ErrOrStderr(), fi.Size())
-				opts := records.ImportOptions{Form: form, Format: f, Encoding: encoding, Progress: pb.update}
+				opts := records.ImportOptions{Form: form, Format: f, Encoding: encoding, Sheet: sheet, Progress: pb.update}
 				var in io.Reader = file
 				if _, remote := rb.(*daemonRecords); remote {
 					in = pb.reader(file)
@@ -266,7 +270,8 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 		},
 	}
 	c.Flags().StringVar(&form, "form", "", "form id, e.g. rs.judgment or rs.judgment@1 (required)")
-	c.Flags().StringVar(&format, "format", "", "csv or jsonl (default: from the file's extension)")
+	c.Flags().StringVar(&format, "format", "", "xlsx, csv or jsonl (default: from the file's extension)")
+	c.Flags().StringVar(&sheet, "sheet", "", "the sheet of a workbook to read (default: the first)")
 	c.Flags().StringVar(&encoding, "encoding", "", "text encoding of a CSV or JSON Lines file: utf-8, windows-1250 or windows-1251 (default: UTF-8, or whichever Windows code page the text shows)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	_ = c.MarkFlagRequired("form")

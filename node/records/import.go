@@ -26,6 +26,7 @@ type Format string
 const (
 	FormatCSV   Format = "csv"   // import and export: header row of field ids, one record per row
 	FormatJSONL Format = "jsonl" // import: one JSON object of answers per line
+	FormatXLSX  Format = "xlsx"  // import: an Excel workbook, laid out as a CSV file
 	FormatJSON  Format = "json"  // export: a JSON array of records
 )
 
@@ -34,12 +35,12 @@ const (
 func ParseFormat(s string, export bool) (Format, error) {
 	f := Format(strings.ToLower(s))
 	switch {
-	case f == FormatCSV, f == FormatJSONL && !export, f == FormatJSON && export:
+	case f == FormatCSV, (f == FormatJSONL || f == FormatXLSX) && !export, f == FormatJSON && export:
 		return f, nil
 	case export:
 		return "", invalidf("format %q: export writes csv or json", clip(s, 20))
 	}
-	return "", invalidf("format %q: import reads csv or jsonl (JSON Lines)", clip(s, 20))
+	return "", invalidf("format %q: import reads csv, xlsx (Excel) or jsonl (JSON Lines)", clip(s, 20))
 }
 
 // FormatOf guesses an import file's format from its name: .csv, or .jsonl
@@ -50,6 +51,8 @@ func FormatOf(name string) (Format, bool) {
 		return FormatCSV, true
 	case ".jsonl", ".ndjson":
 		return FormatJSONL, true
+	case ".xlsx":
+		return FormatXLSX, true
 	}
 	return "", false
 }
@@ -57,7 +60,7 @@ func FormatOf(name string) (Format, bool) {
 // ImportOptions say what an import reads.
 type ImportOptions struct {
 	Form   string // "rs.judgment" (latest version) or "rs.judgment@1"
-	Format Format // FormatCSV or FormatJSONL
+	Format Format // FormatCSV, FormatXLSX or FormatJSONL
 	// Encoding is the text encoding of a CSV or JSON Lines file: one of
 	// Encodings, or "" to read UTF-8 and detect Windows-1250 and -1251.
 	Encoding string
@@ -135,10 +138,7 @@ func (b *Book) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Imp
 	if err != nil {
 		return ImportResult{}, err
 	}
-	parse := parseCSV
-	if format == FormatJSONL {
-		parse = parseJSONL
-	}
+	parse := map[Format]parser{FormatCSV: parseCSV, FormatJSONL: parseJSONL, FormatXLSX: parseXLSX}[format]
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(Progress) {}

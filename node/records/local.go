@@ -34,6 +34,9 @@ type sheetForm struct {
 	// headers maps a folded field id or label (any language) to the field
 	// id; "" marks a label two fields share.
 	headers map[string]string
+	// serialDates reads a number in a date question as an Excel date
+	// serial, in the 1904 date system if date1904.
+	serialDates, date1904 bool
 }
 
 func newSheetForm(fi sdk.FormInfo) *sheetForm {
@@ -103,6 +106,9 @@ func (sf *sheetForm) cell(f sdk.Field, s string) (out string, rule string) {
 	case sdk.TypeInt, sdk.TypeNumber:
 		return localNumber(f, s)
 	case sdk.TypeDate:
+		if d, ok := serialDate(s, sf.date1904); ok && sf.serialDates {
+			return d, ""
+		}
 		return localDate(s)
 	case sdk.TypeBool:
 		return localBool(s)
