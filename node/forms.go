@@ -112,8 +112,12 @@ func (n *Node) formsRoutes() {
 		if err != nil {
 			return nil, recordsError(err)
 		}
+		dialect, err := records.ParseDialect(q.Get("dialect"))
+		if err != nil {
+			return nil, recordsError(err)
+		}
 		var buf bytes.Buffer
-		count, err := b.Export(r.Context(), &buf, f, format)
+		count, err := b.ExportWith(r.Context(), &buf, f, records.ExportOptions{Format: format, Dialect: dialect})
 		if err != nil {
 			return nil, recordsError(err)
 		}

@@ -39,7 +39,7 @@ type recordsBackend interface {
 	History(ctx context.Context, id string) (records.WithHistory, error)
 	Edit(ctx context.Context, id string, answers []byte) (records.Record, error)
 	Delete(ctx context.Context, id string) (records.Record, error)
-	Export(ctx context.Context, w io.Writer, f records.Filter, format records.Format) (int, error)
+	Export(ctx context.Context, w io.Writer, f records.Filter, opts records.ExportOptions) (int, error)
 	Close() error
 }
 
@@ -111,9 +111,12 @@ func (d *daemonRecords) Delete(ctx context.Context, id string) (records.Record, 
 	return rec, d.c.Do(ctx, http.MethodDelete, "/v1/records/"+url.PathEscape(id), nil, &rec)
 }
 
-func (d *daemonRecords) Export(ctx context.Context, w io.Writer, f records.Filter, format records.Format) (int, error) {
+func (d *daemonRecords) Export(ctx context.Context, w io.Writer, f records.Filter, opts records.ExportOptions) (int, error) {
 	q := f.Query()
-	q.Set("format", string(format))
+	q.Set("format", string(opts.Format))
+	if opts.Dialect.Name != "" {
+		q.Set("dialect", opts.Dialect.Name)
+	}
 	var ef records.ExportFile
 	if err := d.c.Do(ctx, http.MethodGet, "/v1/records/export?"+q.Encode(), nil, &ef); err != nil {
 		return 0, err
@@ -253,12 +256,12 @@ func (l *localRecords) Delete(ctx context.Context, id string) (records.Record, e
 	return b.Delete(ctx, id)
 }
 
-func (l *localRecords) Export(ctx context.Context, w io.Writer, f records.Filter, format records.Format) (int, error) {
+func (l *localRecords) Export(ctx context.Context, w io.Writer, f records.Filter, opts records.ExportOptions) (int, error) {
 	b, err := l.open()
 	if err != nil {
 		return 0, err
 	}
-	n, err := b.Export(ctx, w, f, format)
+	n, err := b.ExportWith(ctx, w, f, opts)
 	return n, l.failed(err)
 }
 

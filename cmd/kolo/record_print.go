@@ -88,13 +88,13 @@ func printSummaries(w io.Writer, l []records.Summary, deleted bool) error {
 	if deleted {
 		head += "\tDELETED"
 	}
-	fmt.Fprintln(tw, head)
+	fmt.Fprintln(tw, head+"\tRECORD")
 	for _, s := range l {
 		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%s", s.ID, s.Form, s.Date, s.Version, s.Updated.Local().Format(time.DateTime))
 		if deleted {
 			line += "\t" + map[bool]string{true: "yes", false: ""}[s.Deleted]
 		}
-		fmt.Fprintln(tw, line)
+		fmt.Fprintln(tw, line+"\t"+strings.Join(s.Brief, " · "))
 	}
 	return tw.Flush()
 }

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kolo-net/kolo/node/records"
+	"github.com/kolo-net/kolo/plugins/sdk"
 )
 
 // addRecordCommands registers kolo forms and kolo record.
@@ -47,7 +51,59 @@ func newFormsCmd(g *globals) *cobra.Command {
 engagement), one set per country, in the country's languages. Each form has
 versions; a record keeps the version it was entered with.` + backendHelp,
 	}
-	c.AddCommand(newFormsListCmd(g), newFormsShowCmd(g))
+	c.AddCommand(newFormsListCmd(g), newFormsShowCmd(g), newFormsTemplateCmd(g))
+	return c
+}
+
+func newFormsTemplateCmd(g *globals) *cobra.Command {
+	var (
+		lang, out string
+		version   int
+	)
+	c := &cobra.Command{
+		Use:   "template FORM -o FILE.xlsx|FILE.csv",
+		Short: "Write an empty spreadsheet to fill with records of a form, in a language",
+		Long: `template writes a spreadsheet to fill for FORM in --lang: its first row names
+each question by its label, with the field id in brackets where kolo record
+import finds it ("Datum presude * [decision_date]"; * marks a required
+question). An Excel workbook (.xlsx) also offers each closed list and yes/no
+question as a drop-down list, types its date and number columns, and explains
+every field on a second sheet. A CSV file (.csv) holds the header row,
+separated as Excel in --lang opens it. Fill it and import it as it is:
+kolo record import --form FORM FILE.`,
+		Example: `  kolo forms template rs.judgment --lang sr-Latn -o presude.xlsx
+  kolo record import --form rs.judgment presude.xlsx`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref := args[0]
+			if version > 0 {
+				ref += "@" + strconv.Itoa(version)
+			}
+			format, ok := records.FormatOf(out)
+			if !ok || format == records.FormatJSONL {
+				return fmt.Errorf("-o %q: name a file ending in .xlsx or .csv", out)
+			}
+			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
+				fi, err := rb.Form(ctx, ref)
+				if err != nil {
+					return err
+				}
+				var buf bytes.Buffer
+				if err := records.WriteTemplate(&buf, fi, lang, format); err != nil {
+					return err
+				}
+				if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote the template of %s in %s to %s\n", fi.Ref(), lang, out)
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVar(&lang, "lang", "en", "language of the labels: en, sr-Latn, sr-Cyrl, hr, bs, mk")
+	c.Flags().StringVarP(&out, "output", "o", "", "the file to write: FILE.xlsx or FILE.csv (required)")
+	c.Flags().IntVar(&version, "version", 0, "the form version (default: the latest)")
+	_ = c.MarkFlagRequired("output")
 	return c
 }
 
@@ -64,6 +120,9 @@ func newFormsListCmd(g *globals) *cobra.Command {
 			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
 				forms, err := rb.Forms(ctx)
 				if err != nil {
+					return err
+				}
+				if err := checkListLanguage(forms, lang); err != nil {
 					return err
 				}
 				if asJSON {
@@ -102,6 +161,9 @@ ID is a form id such as rs.judgment (its latest version), or rs.judgment@1.`,
 				if err != nil {
 					return err
 				}
+				if err := records.CheckLanguage(fi, lang); err != nil {
+					return err
+				}
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), fi)
 				}
@@ -127,6 +189,26 @@ are kept and shown by kolo record show.` + backendHelp,
 	c.AddCommand(newRecordAddCmd(g), newRecordImportCmd(g), newRecordListCmd(g), newRecordShowCmd(g),
 		newRecordEditCmd(g), newRecordDeleteCmd(g), newRecordExportCmd(g))
 	return c
+}
+
+// checkListLanguage refuses a language none of the forms' titles is in.
+func checkListLanguage(forms []records.FormSummary, lang string) error {
+	var langs []string
+	for _, f := range forms {
+		if _, ok := f.Title[lang]; ok {
+			return nil
+		}
+		for l := range f.Title {
+			if !slices.Contains(langs, l) {
+				langs = append(langs, l)
+			}
+		}
+	}
+	if len(forms) == 0 {
+		return nil
+	}
+	slices.SortFunc(langs, func(a, b string) int { return slices.Index(sdk.Languages, a) - slices.Index(sdk.Languages, b) })
+	return fmt.Errorf("language %q: the forms are written in %s", lang, strings.Join(langs, ", "))
 }
 
 // readInput reads FILE, or standard input for "-", up to max bytes (one
@@ -370,6 +452,8 @@ kolo record edit.`,
 				fi, err := rb.Form(ctx, rec.Form)
 				if err != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "kolo: labels of %s unavailable: %v\n", rec.Form, err)
+				} else if err := records.CheckLanguage(fi, lang); err != nil {
+					return err
 				}
 				return printRecord(cmd.OutOrStdout(), h, rec, fi, lang)
 			})
@@ -445,10 +529,10 @@ history (kolo record show ID).`,
 
 func newRecordExportCmd(g *globals) *cobra.Command {
 	var (
-		f              records.Filter
-		kind, format   string
-		out            string
-		includeDeleted bool
+		f                     records.Filter
+		kind, format, dialect string
+		out                   string
+		includeDeleted        bool
 	)
 	c := &cobra.Command{
 		Use:   "export --format json|csv [-o FILE]",
@@ -461,26 +545,34 @@ json: a JSON array of records (answers, indicators, form version, dates).
 csv: the records of one form (choose it with --form when there are several):
 the columns _id, _form, _date, _created, _updated, _version, then the form's
 field ids, as kolo record import reads them back. Spreadsheets open it as
-UTF-8.`,
+UTF-8. Cells are separated by semicolons, which Excel expects in Serbian,
+Croatian, Bosnian, Macedonian and most of Europe; --dialect comma writes what
+Excel in English opens.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ff, err := records.ParseFormat(format, true)
 			if err != nil {
 				return err
 			}
+			d, err := records.ParseDialect(dialect)
+			if err != nil {
+				return err
+			}
+			opts := records.ExportOptions{Format: ff, Dialect: d}
 			f.Kind, f.Deleted = sdkKind(kind), includeDeleted
 			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
 				if out == "" || out == "-" {
-					_, err := rb.Export(ctx, cmd.OutOrStdout(), f, ff)
+					_, err := rb.Export(ctx, cmd.OutOrStdout(), f, opts)
 					return err
 				}
-				return writeExport(ctx, rb, out, f, ff, cmd.ErrOrStderr())
+				return writeExport(ctx, rb, out, f, opts, cmd.ErrOrStderr())
 			})
 		},
 	}
 	fl := c.Flags()
 	fl.StringVar(&format, "format", "", "json or csv (required)")
 	fl.StringVarP(&out, "output", "o", "", "write to FILE (mode 0600) instead of standard output")
+	fl.StringVar(&dialect, "dialect", "semicolon", "CSV separator: semicolon (Excel in sr, hr, bs, mk), comma (Excel in English) or tab")
 	fl.StringVar(&kind, "kind", "", "only records of this kind")
 	fl.StringVar(&f.Form, "form", "", "only records of this form (any version, or FORM@N)")
 	fl.StringVar(&f.Country, "country", "", "only records of this country's forms")
@@ -493,7 +585,7 @@ UTF-8.`,
 
 // writeExport writes an export to a new file, mode 0600, removing it if
 // the export fails.
-func writeExport(ctx context.Context, rb recordsBackend, name string, f records.Filter, format records.Format, stderr io.Writer) error {
+func writeExport(ctx context.Context, rb recordsBackend, name string, f records.Filter, opts records.ExportOptions, stderr io.Writer) error {
 	file, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
@@ -502,7 +594,7 @@ func writeExport(ctx context.Context, rb recordsBackend, name string, f records.
 		file.Close()
 		return err
 	}
-	n, err := rb.Export(ctx, file, f, format)
+	n, err := rb.Export(ctx, file, f, opts)
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}
