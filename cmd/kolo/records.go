@@ -191,6 +191,18 @@ are kept and shown by kolo record show.` + backendHelp,
 	return c
 }
 
+// importSummary is the line kolo record import prints.
+func importSummary(res records.ImportResult) string {
+	counts := fmt.Sprintf("%d added, %d updated, %d unchanged", res.Added, res.Updated, res.Unchanged)
+	switch {
+	case res.DryRun:
+		return fmt.Sprintf("dry run on %s, nothing was stored: %s", res.Form, counts)
+	case res.Records == 0:
+		return fmt.Sprintf("nothing to import on %s: %s", res.Form, counts)
+	}
+	return fmt.Sprintf("imported %d %s on %s (import %s): %s", res.Records, plural(res.Records, "record", "records"), res.Form, res.ID, counts)
+}
+
 // checkListLanguage refuses a language none of the forms' titles is in.
 func checkListLanguage(forms []records.FormSummary, lang string) error {
 	var langs []string
@@ -279,7 +291,7 @@ FORM is a form id such as rs.judgment (its latest version) or rs.judgment@1.`,
 func newRecordImportCmd(g *globals) *cobra.Command {
 	var (
 		form, format, encoding, sheet string
-		asJSON                        bool
+		asJSON, dryRun, allowDups     bool
 	)
 	c := &cobra.Command{
 		Use:   "import --form FORM FILE",
@@ -298,6 +310,14 @@ Every row is checked first. If any row is wrong, nothing is stored and every
 problem is listed with its row (the header is row 1, as the spreadsheet shows
 it), field and rule. Otherwise all rows are stored, or none if the import is
 interrupted. Files of up to %d MiB are accepted.
+
+Importing a file twice adds no copies. A row with an _id column (kolo record
+export writes it) is that record: its answers become the record's next
+version, or it is left alone when they are its answers already (an ID this
+node does not hold adds the record under that ID: a backup restored). A row
+without an _id whose case number and court are those of a record held, or of
+an earlier row, is refused as a probable duplicate unless --allow-duplicates.
+--dry-run says what the import would do and stores nothing.
 
 A progress bar is drawn on standard error when it is a terminal.`, records.MaxImportBytes>>20),
 		Example: `  kolo record import --form rs.judgment presude-2024.csv`,
@@ -329,7 +349,8 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 			}
 			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
 				pb := newImportProgress(cmd.ErrOrStderr(), fi.Size())
-				opts := records.ImportOptions{Form: form, Format: f, Encoding: encoding, Sheet: sheet, Progress: pb.update}
+				opts := records.ImportOptions{Form: form, Format: f, Encoding: encoding, Sheet: sheet,
+					DryRun: dryRun, AllowDuplicates: allowDups, Progress: pb.update}
 				var in io.Reader = file
 				if _, remote := rb.(*daemonRecords); remote {
 					in = pb.reader(file)
@@ -345,8 +366,7 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), res)
 				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "imported %d %s on %s (import %s)\n",
-					res.Records, plural(res.Records, "record", "records"), res.Form, res.ID)
+				_, err = fmt.Fprintln(cmd.OutOrStdout(), importSummary(res))
 				return err
 			})
 		},
@@ -354,6 +374,8 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 	c.Flags().StringVar(&form, "form", "", "form id, e.g. rs.judgment or rs.judgment@1 (required)")
 	c.Flags().StringVar(&format, "format", "", "xlsx, csv or jsonl (default: from the file's extension)")
 	c.Flags().StringVar(&sheet, "sheet", "", "the sheet of a workbook to read (default: the first)")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "check every row and say what the import would add, update and leave; store nothing")
+	c.Flags().BoolVar(&allowDups, "allow-duplicates", false, "add rows that look like records held (the same case number and court) instead of refusing them")
 	c.Flags().StringVar(&encoding, "encoding", "", "text encoding of a CSV or JSON Lines file: utf-8, windows-1250 or windows-1251 (default: UTF-8, or whichever Windows code page the text shows)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	_ = c.MarkFlagRequired("form")

@@ -335,35 +335,7 @@ func (b *Book) formOf(r Record) (sdk.FormInfo, error) {
 // replace makes next the current version of a record whose current version
 // was cur, moving cur into the history, in one transaction.
 func (b *Book) replace(cur, next Record) error {
-	val, idx, err := encode(next)
-	if err != nil {
-		return err
-	}
-	old, _, err := encode(cur)
-	if err != nil {
-		return err
-	}
-	err = b.st.Update(func(tx *store.Tx) error {
-		now, err := b.current(tx, cur.ID)
-		if err != nil {
-			return err
-		}
-		if now.Version != cur.Version {
-			return fmt.Errorf("record %s: %w (now at version %d); look at it again", cur.ID, ErrChanged, now.Version)
-		}
-		if err := tx.Put(spaceHistory, historyKey(cur.ID, cur.Version), old); err != nil {
-			return err
-		}
-		if err := tx.Put(spaceRecord, []byte(next.ID), val); err != nil {
-			return err
-		}
-		if ok, nk := indexKey(cur.Summary()), indexKey(next.Summary()); string(ok) != string(nk) {
-			if err := tx.Delete(spaceIndex, ok); err != nil {
-				return err
-			}
-		}
-		return tx.Put(spaceIndex, indexKey(next.Summary()), idx)
-	})
+	err := b.st.Update(func(tx *store.Tx) error { return b.putVersion(tx, cur, next) })
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("record %s: %w; run the command again", cur.ID, ErrChanged)
 	}
@@ -372,6 +344,39 @@ func (b *Book) replace(cur, next Record) error {
 	}
 	b.sync()
 	return nil
+}
+
+// putVersion makes next the current version of a record whose current
+// version is cur, moving cur into the history, within tx. It fails with
+// ErrChanged when the record is no longer at cur.
+func (b *Book) putVersion(tx *store.Tx, cur, next Record) error {
+	val, idx, err := encode(next)
+	if err != nil {
+		return err
+	}
+	old, _, err := encode(cur)
+	if err != nil {
+		return err
+	}
+	now, err := b.current(tx, cur.ID)
+	if err != nil {
+		return err
+	}
+	if now.Version != cur.Version {
+		return fmt.Errorf("record %s: %w (now at version %d); look at it again", cur.ID, ErrChanged, now.Version)
+	}
+	if err := tx.Put(spaceHistory, historyKey(cur.ID, cur.Version), old); err != nil {
+		return err
+	}
+	if err := tx.Put(spaceRecord, []byte(next.ID), val); err != nil {
+		return err
+	}
+	if ok, nk := indexKey(cur.Summary()), indexKey(next.Summary()); string(ok) != string(nk) {
+		if err := tx.Delete(spaceIndex, ok); err != nil {
+			return err
+		}
+	}
+	return tx.Put(spaceIndex, indexKey(next.Summary()), idx)
 }
 
 // Indicators recomputes the common indicators of record id's current

@@ -73,11 +73,11 @@ func parseCSV(src *source, fi sdk.FormInfo, c *chunker) error {
 			}
 			continue
 		}
-		a, errs, blank := csvRow(sf, cols, row, rec)
+		a, m, errs, blank := csvRow(sf, cols, row, rec)
 		if blank {
 			continue
 		}
-		if err := c.add(row, int(cr.InputOffset()-start), a, errs); err != nil {
+		if err := c.add(row, int(cr.InputOffset()-start), a, m, errs); err != nil {
 			return err
 		}
 	}
@@ -85,7 +85,8 @@ func parseCSV(src *source, fi sdk.FormInfo, c *chunker) error {
 }
 
 // csvColumns maps the header's columns to field ids: "" for a column
-// without a header (its cells must be empty), "-" for a metadata column.
+// without a header (its cells must be empty), the column's name for a
+// metadata column ("_id").
 // A header is a field id, a template's "Label * [field_id]", or the
 // field's label in any of the form's languages.
 func csvColumns(sf *sheetForm, header []string) ([]string, error) {
@@ -101,7 +102,7 @@ func csvColumns(sf *sheetForm, header []string) ([]string, error) {
 		case h == "":
 			continue
 		case isMetaColumn(h):
-			cols[i] = "-"
+			cols[i] = h // "_id", "_version", …: field ids never start with "_"
 			continue
 		case !known:
 			return nil, RowError{Row: 1, Field: clip(h, 64), Rule: fmt.Sprintf(
@@ -132,11 +133,12 @@ func isMetaColumn(h string) bool {
 // row with no value at all (spreadsheets export empty rows as ",,,,"). A
 // cell that does not parse is reported and left out of the answers, which
 // still go to the plugin, so that one run reports every problem of a row.
-func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers, errs []RowError, blank bool) {
+func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers, m rowMeta, errs []RowError, blank bool) {
 	fi := sf.fi
 	if blankRow(rec) {
-		return nil, nil, true
+		return nil, m, nil, true
 	}
+	var id, version string
 	cells := make(map[string]string, len(cols))
 	beyond, last := -1, -1 // the first and last cell with a value beyond the header
 	for i, cell := range rec {
@@ -149,7 +151,11 @@ func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers,
 				beyond = i
 			}
 			last = i
-		case cols[i] == "-":
+		case cols[i] == "_id":
+			id = strings.TrimSpace(cell)
+		case cols[i] == "_version":
+			version = strings.TrimSpace(cell)
+		case strings.HasPrefix(cols[i], "_"):
 		case cols[i] == "":
 			errs = append(errs, RowError{Row: row, Field: "column " + columnName(i),
 				Rule: "holds a value, but its column has no field id in the header row"})
@@ -172,6 +178,8 @@ func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers,
 		errs = append(errs, RowError{Row: row, Field: "columns " + columnName(beyond) + " to " + columnName(last),
 			Rule: fmt.Sprintf("hold values, but the header row has only %d columns", len(cols))})
 	}
+	m, merrs := metaOf(row, false, id, version)
+	errs = append(errs, merrs...)
 	a, ferrs := sdk.AnswersFromStrings(fi, cells)
 	if len(ferrs) > 0 {
 		for _, fe := range ferrs {
@@ -179,13 +187,13 @@ func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers,
 			delete(cells, fe.Field)
 		}
 		if a, ferrs = sdk.AnswersFromStrings(fi, cells); len(ferrs) > 0 {
-			return nil, errs, false // cannot happen: the cells left parsed before
+			return nil, m, errs, false // cannot happen: the cells left parsed before
 		}
 	}
 	if a == nil {
 		a = sdk.Answers{}
 	}
-	return a, errs, false
+	return a, m, errs, false
 }
 
 func blankRow(rec []string) bool {

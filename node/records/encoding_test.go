@@ -41,7 +41,7 @@ func TestImportLegacyEncodings(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			tb := newBook(t)
-			res, err := tb.Import(ctx, strings.NewReader(c.data), ImportOptions{Form: "rs.judgment", Format: FormatCSV, Encoding: c.encoding})
+			res, err := tb.Import(ctx, strings.NewReader(c.data), ImportOptions{Form: "rs.judgment", Format: FormatCSV, Encoding: c.encoding, AllowDuplicates: true})
 			if err != nil {
 				t.Fatal(err)
 			}

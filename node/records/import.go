@@ -66,6 +66,12 @@ type ImportOptions struct {
 	Encoding string
 	// Sheet names the sheet of a workbook to read ("" for the first).
 	Sheet string
+	// AllowDuplicates adds rows that look like records already held (the
+	// same case number and court) instead of refusing them.
+	AllowDuplicates bool
+	// DryRun checks every row and says what the import would do, and
+	// stores nothing.
+	DryRun bool
 	// Progress, if set, is called from time to time with how far the
 	// import got. It runs on the importing goroutine; keep it quick.
 	Progress func(Progress)
@@ -81,13 +87,20 @@ func (o ImportOptions) Query() url.Values {
 	if o.Sheet != "" {
 		q.Set("sheet", o.Sheet)
 	}
+	if o.AllowDuplicates {
+		q.Set("allow_duplicates", "true")
+	}
+	if o.DryRun {
+		q.Set("dry_run", "true")
+	}
 	return q
 }
 
 // ImportOptionsFromQuery decodes ImportOptions.Query; format is the
 // format already checked.
 func ImportOptionsFromQuery(q url.Values, format Format) ImportOptions {
-	return ImportOptions{Form: q.Get("form"), Format: format, Encoding: q.Get("encoding"), Sheet: q.Get("sheet")}
+	return ImportOptions{Form: q.Get("form"), Format: format, Encoding: q.Get("encoding"), Sheet: q.Get("sheet"),
+		AllowDuplicates: q.Get("allow_duplicates") == "true", DryRun: q.Get("dry_run") == "true"}
 }
 
 // Progress reports how far an import got.
@@ -102,7 +115,14 @@ type Progress struct {
 type ImportResult struct {
 	ID      string `json:"import"`  // the import's ID (kolo record list --import ID)
 	Form    string `json:"form"`    // "rs.judgment@2"
-	Records int    `json:"records"` // records stored
+	Records int    `json:"records"` // records stored: added and updated
+	// Added, Updated and Unchanged count the rows that added a record, added
+	// a version to a record held (a row with its _id), and named a record
+	// held with the answers it has.
+	Added     int  `json:"added"`
+	Updated   int  `json:"updated"`
+	Unchanged int  `json:"unchanged"`
+	DryRun    bool `json:"dry_run,omitempty"` // nothing was stored: the counts say what would be
 	// Read says how the file was read when that is worth knowing: "read
 	// as Windows-1250 (detected: the file is not UTF-8)".
 	Read string `json:"read,omitempty"`
@@ -149,21 +169,33 @@ func (b *Book) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Imp
 		return ImportResult{}, err
 	}
 	src := &source{in: &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}, encoding: encoding, sheet: opts.Sheet}
-	recs, err := b.checkRows(ctx, src, fi, parse, progress)
+	p, err := b.checkRows(ctx, src, fi, parse, newIdentity(b, fi, opts.AllowDuplicates), progress)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	imp := newID()
-	if err := b.writeImport(ctx, imp, fi, recs, progress); err != nil {
+	res := ImportResult{Form: fi.Ref(), Records: len(p.recs) + len(p.updates), Added: len(p.recs), Updated: len(p.updates),
+		Unchanged: p.unchanged, DryRun: opts.DryRun, Read: src.read}
+	if opts.DryRun || res.Records == 0 {
+		return res, nil
+	}
+	res.ID = newID()
+	if err := b.writeImport(ctx, res.ID, fi, p, progress); err != nil {
 		return ImportResult{}, err
 	}
-	return ImportResult{ID: imp, Form: fi.Ref(), Records: len(recs), Read: src.read}, nil
+	return res, nil
+}
+
+// importPlan is what a checked import will write.
+type importPlan struct {
+	recs      []staged // records to add
+	updates   []judged // versions to add to records held
+	unchanged int      // rows that are records held as they are
 }
 
 // checkRows parses the file and checks every row. It returns the encoded
 // records, or an *ImportError when any row is bad.
 func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
-	parse parser, progress func(Progress)) ([]staged, error) {
+	parse parser, idn *identity, progress func(Progress)) (importPlan, error) {
 	// Three stages overlap: reading rows, the plugin checking a chunk, and
 	// encoding the records of the chunk checked before.
 	type checked struct {
@@ -233,7 +265,7 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 	}
 	now := b.stamp()
 	var (
-		recs   []staged
+		plan   importPlan
 		encErr error
 	)
 	for c := range results {
@@ -257,37 +289,54 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 				}
 				continue
 			}
-			if len(errs) > 0 || ie.BadRows > 0 || encErr != nil {
-				continue // nothing will be stored: spare the encoding
-			}
 			cm := rs.Common
 			if cm == nil {
 				cm = sdk.Common{}
 			}
+			j, jerrs := idn.judge(ctx, ch.rows[i], ch.lines, ch.meta[i], ch.answers[i], cm)
+			if len(jerrs) > 0 {
+				errs = append(errs, jerrs...)
+				problems.Add(int64(len(jerrs)))
+				continue
+			}
+			if len(errs) > 0 || ie.BadRows > 0 || encErr != nil {
+				continue // nothing will be stored: spare the encoding
+			}
+			switch j.action {
+			case actionUnchanged:
+				plan.unchanged++
+				continue
+			case actionUpdate:
+				plan.updates = append(plan.updates, j)
+				continue
+			}
 			rec := b.newRecord(fi, ch.answers[i], cm, now, "")
+			if j.id != "" {
+				rec.ID = j.id
+			}
 			val, idx, err := encode(rec)
 			if err != nil {
 				encErr = err
 				continue
 			}
-			recs = append(recs, staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx})
+			plan.recs = append(plan.recs, staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx})
 		}
 		bad(errs)
 		progress(Progress{Stage: "check", Bytes: ch.bytes})
 	}
 	if err := g.Wait(); err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("import: %w", ctx.Err())
+			return importPlan{}, fmt.Errorf("import: %w", ctx.Err())
 		}
-		return nil, err
+		return importPlan{}, err
 	}
 	if encErr != nil {
-		return nil, encErr
+		return importPlan{}, encErr
 	}
 	if fileErr != nil {
 		var re RowError
 		if !errors.As(fileErr, &re) {
-			return nil, fmt.Errorf("import refused, nothing was stored: %w", fileErr)
+			return importPlan{}, fmt.Errorf("import refused, nothing was stored: %w", fileErr)
 		}
 		if re.Row != lastBad {
 			ie.BadRows++
@@ -295,12 +344,12 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 		ie.add(re)
 	}
 	if ie.BadRows > 0 {
-		return nil, ie
+		return importPlan{}, ie
 	}
-	if len(recs) == 0 {
-		return nil, invalidf("import: the file holds no records (after the header row, for CSV)")
+	if len(plan.recs)+len(plan.updates)+plan.unchanged == 0 {
+		return importPlan{}, invalidf("import: the file holds no records (after the header row, for CSV)")
 	}
-	return recs, nil
+	return plan, nil
 }
 
 func hasField(errs []RowError, field string) bool {
@@ -316,7 +365,8 @@ func hasField(errs []RowError, field string) bool {
 type importState struct {
 	State     string    `json:"state"` // statePending or stateCommitted
 	Form      string    `json:"form"`
-	Records   int       `json:"records"`
+	Records   int       `json:"records"`           // records added
+	Updated   int       `json:"updated,omitempty"` // records given a new version
 	Started   time.Time `json:"started"`
 	Committed time.Time `json:"committed,omitzero"`
 }
@@ -329,8 +379,9 @@ const (
 // writeImport writes checked records under import imp: marker "pending",
 // the records in a batch, marker "committed". On failure it removes what
 // it wrote; what a crash leaves is removed by the next Open.
-func (b *Book) writeImport(ctx context.Context, imp string, fi sdk.FormInfo, recs []staged, progress func(Progress)) error {
-	st := importState{State: statePending, Form: fi.Ref(), Records: len(recs), Started: b.stamp()}
+func (b *Book) writeImport(ctx context.Context, imp string, fi sdk.FormInfo, p importPlan, progress func(Progress)) error {
+	recs := p.recs
+	st := importState{State: statePending, Form: fi.Ref(), Records: len(recs), Updated: len(p.updates), Started: b.stamp()}
 	if err := b.putImportState(imp, st); err != nil {
 		return fmt.Errorf("import: begin: %w", err)
 	}
@@ -345,8 +396,11 @@ func (b *Book) writeImport(ctx context.Context, imp string, fi sdk.FormInfo, rec
 		b.abandon(ctx, imp)
 		return fmt.Errorf("import: write records: %w", err)
 	}
-	if err := b.commitImport(imp, st); err != nil {
+	if err := b.commitImport(imp, st, p.updates); err != nil {
 		b.abandon(ctx, imp)
+		if errors.Is(err, store.ErrTooBig) {
+			return invalidf("import refused, nothing was stored: it changes %d records held, more than one commit holds: split the file (a thousand changed records at a time is safe)", len(p.updates))
+		}
 		return fmt.Errorf("import: commit: %w", err)
 	}
 	b.sync()
@@ -419,11 +473,25 @@ func withImport(s staged, imp string) (val, idx []byte, err error) {
 	return val, idx, nil
 }
 
-// commitImport flips import imp's marker to committed in one atomic
-// write, which makes all its records visible at once.
-func (b *Book) commitImport(imp string, st importState) error {
+// commitImport flips import imp's marker to committed and adds the new
+// versions of the records it updates, in one atomic write, which makes
+// all its records and versions visible at once. An update whose record
+// changed since it was checked fails the commit (ErrChanged).
+func (b *Book) commitImport(imp string, st importState, updates []judged) error {
 	st.State, st.Committed = stateCommitted, b.stamp()
-	if err := b.putImportState(imp, st); err != nil {
+	marker, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	err = b.st.Update(func(tx *store.Tx) error {
+		for _, u := range updates {
+			if err := b.putVersion(tx, u.cur, u.next); err != nil {
+				return err
+			}
+		}
+		return tx.Put(spaceImport, []byte(imp), marker)
+	})
+	if err != nil {
 		return err
 	}
 	b.mu.Lock()

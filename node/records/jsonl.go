@@ -39,7 +39,7 @@ func parseJSONL(src *source, fi sdk.FormInfo, c *chunker) error {
 		case !c.checking():
 			c.skip(line)
 		case tooLong:
-			if aerr := c.add(line, size, nil, []RowError{{Row: line, Line: true,
+			if aerr := c.add(line, size, nil, rowMeta{}, []RowError{{Row: line, Line: true,
 				Rule: fmt.Sprintf("is larger than %s, the most one record may hold", sizeName(MaxRecordBytes))}}); aerr != nil {
 				return aerr
 			}
@@ -56,7 +56,7 @@ func parseJSONL(src *source, fi sdk.FormInfo, c *chunker) error {
 			} else {
 				a = sf.answers(answers)
 			}
-			if aerr := c.add(line, size, a, errs); aerr != nil {
+			if aerr := c.add(line, size, a, rowMeta{}, errs); aerr != nil {
 				return aerr
 			}
 		}

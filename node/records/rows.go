@@ -26,6 +26,7 @@ const chunkBytes = 1 << 20
 type rowChunk struct {
 	rows    []int // row (or line) numbers
 	answers []sdk.Answers
+	meta    []rowMeta    // per answers: the row's _id and _version
 	pre     [][]RowError // per answers: problems found while reading the row
 	errs    []RowError   // rows that could not be read into answers
 	read    int          // rows read in this chunk, good or bad
@@ -88,7 +89,7 @@ func (c *chunker) skip(row int) {
 // checked by the plugin, and the problems already found in it. Answers
 // are nil for a row that cannot be checked at all; otherwise the problems
 // are of cells left out of them.
-func (c *chunker) add(row, size int, a sdk.Answers, errs []RowError) error {
+func (c *chunker) add(row, size int, a sdk.Answers, m rowMeta, errs []RowError) error {
 	c.cur.read++
 	c.cur.size += size
 	c.problems.Add(int64(len(errs)))
@@ -97,6 +98,7 @@ func (c *chunker) add(row, size int, a sdk.Answers, errs []RowError) error {
 	} else {
 		c.cur.rows = append(c.cur.rows, row)
 		c.cur.answers = append(c.cur.answers, a)
+		c.cur.meta = append(c.cur.meta, m)
 		c.cur.pre = append(c.cur.pre, errs)
 	}
 	if c.cur.read >= chunkRows || c.cur.size >= chunkBytes || !c.checking() {

@@ -79,7 +79,7 @@ func parseXLSX(src *source, fi sdk.FormInfo, c *chunker) error {
 			if row == 1 {
 				return RowError{Row: row, Rule: fmt.Sprintf("has more than %d cells, the most one row may have: delete the columns after the form's last field", MaxRowCells)}
 			}
-			if err := c.add(row, 0, nil, []RowError{{Row: row, Rule: fmt.Sprintf(
+			if err := c.add(row, 0, nil, rowMeta{}, []RowError{{Row: row, Rule: fmt.Sprintf(
 				"has a value in column %s, after the %d columns one row may have: delete the columns after the form's last field", columnName(len(rec)-1), MaxRowCells)}}); err != nil {
 				return err
 			}
@@ -97,7 +97,7 @@ func parseXLSX(src *source, fi sdk.FormInfo, c *chunker) error {
 			}
 			continue
 		}
-		a, errs, blank := csvRow(sf, cols, row, rec)
+		a, m, errs, blank := csvRow(sf, cols, row, rec)
 		if blank {
 			continue
 		}
@@ -108,7 +108,7 @@ func parseXLSX(src *source, fi sdk.FormInfo, c *chunker) error {
 		if size > MaxRecordBytes {
 			a, errs = nil, []RowError{{Row: row, Rule: fmt.Sprintf("is larger than %s, the most one row may hold", sizeName(MaxRecordBytes))}}
 		}
-		if err := c.add(row, size, a, errs); err != nil {
+		if err := c.add(row, size, a, m, errs); err != nil {
 			return err
 		}
 	}
