@@ -30,6 +30,15 @@ type Config struct {
 	Log     Log     `mapstructure:"log" json:"log"`
 	Store   Store   `mapstructure:"store" json:"store"`
 	Plugins Plugins `mapstructure:"plugins" json:"plugins"`
+	Records Records `mapstructure:"records" json:"records"`
+}
+
+// Records configures how long monitoring records keep personal data.
+type Records struct {
+	// RetentionYears purges the personal and free-text answers of records
+	// whose date is more than this many years ago (docs/records.md,
+	// "Erasure and retention"); 0 keeps them until purged by hand.
+	RetentionYears int `mapstructure:"retention_years" json:"retention_years"`
 }
 
 // Node says who runs this node.

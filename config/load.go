@@ -65,6 +65,7 @@ var keys = []key{
 	{"store.memtable_mb", "int", func(c *Config) any { return &c.Store.MemTableMB }},
 	{"plugins.dir", "string", func(c *Config) any { return &c.Plugins.Dir }},
 	{"plugins.call_timeout", "duration", func(c *Config) any { return &c.Plugins.CallTimeout }},
+	{"records.retention_years", "int", func(c *Config) any { return &c.Records.RetentionYears }},
 }
 
 // Keys returns the names of all configuration keys.

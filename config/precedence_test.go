@@ -63,6 +63,7 @@ var allKeys = []keyValues{
 	{"store.memtable_mb", func(c config.Config) any { return c.Store.MemTableMB }, num(8, "8"), num(32, "32")},
 	{"plugins.dir", func(c config.Config) any { return c.Plugins.Dir }, str("/opt/kolo/plugins"), str("forms")},
 	{"plugins.call_timeout", func(c config.Config) any { return c.Plugins.CallTimeout }, dur("30s", 30*time.Second), dur("1m30s", 90*time.Second)},
+	{"records.retention_years", func(c config.Config) any { return c.Records.RetentionYears }, num(10, "10"), num(5, "5")},
 }
 
 func TestAllKeysCoversKeys(t *testing.T) {

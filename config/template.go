@@ -60,6 +60,12 @@ plugins:
   dir: {{printf "%q" .Plugins.Dir}}
   # A plugin call that takes longer is cancelled and the plugin restarted.
   call_timeout: {{.Plugins.CallTimeout}}
+
+records:
+  # Purge the personal and free-text answers of records dated more than
+  # this many years ago (the daemon does it daily, after a dry run in its
+  # log). 0 keeps them until kolo record purge.
+  retention_years: {{.Records.RetentionYears}}
 {{- define "list"}}
 {{- /* An empty list is written [] : an empty value would mean the default. */ -}}
 {{- if not .}} []

@@ -121,6 +121,9 @@ func printRecord(w io.Writer, h records.WithHistory, rec records.Record, fi sdk.
 	if rec.Import != "" {
 		fmt.Fprintf(w, "import:   %s\n", rec.Import)
 	}
+	if p := h.Record.Purged; p != nil {
+		fmt.Fprintf(w, "purged:   %s by %s: %s erased from every version\n", p.At.Local().Format(time.DateTime), p.By, strings.Join(p.Fields, ", "))
+	}
 	if rec.Deleted {
 		fmt.Fprintln(w, "\nThis version deletes the record; earlier versions keep its answers (--version N).")
 	} else {
@@ -149,6 +152,8 @@ func printRecord(w io.Writer, h records.WithHistory, rec records.Record, fi sdk.
 	for _, r := range append(slices.Clone(h.History), h.Record) {
 		what := "edited"
 		switch {
+		case r.Purged != nil:
+			what = "purged by " + r.Purged.By
 		case r.Deleted:
 			what = "deleted"
 		case r.Version == 1 && r.Import != "":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/user"
 	"slices"
 	"strconv"
 	"strings"
@@ -187,7 +188,7 @@ shared with the network. Edits and deletes add versions; the earlier versions
 are kept and shown by kolo record show.` + backendHelp,
 	}
 	c.AddCommand(newRecordAddCmd(g), newRecordImportCmd(g), newRecordListCmd(g), newRecordShowCmd(g),
-		newRecordEditCmd(g), newRecordDeleteCmd(g), newRecordExportCmd(g))
+		newRecordEditCmd(g), newRecordDeleteCmd(g), newRecordPurgeCmd(g), newRecordExportCmd(g))
 	return c
 }
 
@@ -547,6 +548,98 @@ history (kolo record show ID).`,
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print the tombstone version as JSON")
 	return c
+}
+
+func newRecordPurgeCmd(g *globals) *cobra.Command {
+	var (
+		by                      string
+		expired, dryRun, asJSON bool
+		years                   int
+	)
+	c := &cobra.Command{
+		Use:   "purge ID | purge --expired [--dry-run]",
+		Short: "Erase a record's personal and free-text answers from every version (the right to erasure)",
+		Long: `purge erases the personal and free-text answers (names, initials, case
+numbers, notes: what kolo forms show marks "stays on this node") from every
+version of record ID, keeps its other answers and its common indicators, so
+that the network's figures stay right, and adds a last version that says when
+and by whom (--by, default the user running the command). The erased answers
+leave the store's files when the store is next compacted.
+
+--expired purges every record dated more than records.retention_years years
+ago (or --years N) that still holds such answers; --dry-run lists them and
+purges nothing. The daemon applies records.retention_years by itself, daily.`,
+		Example: `  kolo record purge 4kq…7a
+  kolo record purge --expired --dry-run`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if expired == (len(args) == 1) || len(args) > 1 {
+				return fmt.Errorf("give one record ID, or --expired")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if by == "" {
+				by = userName()
+			}
+			if expired && years == 0 {
+				cfg, err := g.loadConfig(nil, nil)
+				if err != nil {
+					return err
+				}
+				if years = cfg.Records.RetentionYears; years == 0 {
+					return fmt.Errorf("records.retention_years is 0 (keep personal answers until purged by hand): give --years N")
+				}
+			}
+			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
+				out := cmd.OutOrStdout()
+				switch {
+				case expired && dryRun:
+					l, err := rb.Expired(ctx, years)
+					if err != nil {
+						return err
+					}
+					if asJSON {
+						return printJSON(out, l)
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "dry run: %d %s dated more than %d years ago hold personal or free-text answers; nothing was purged\n", len(l), plural(len(l), "record", "records"), years)
+					return printSummaries(out, l, true)
+				case expired:
+					ids, err := rb.PurgeExpired(ctx, years, by)
+					if err != nil {
+						return err
+					}
+					if asJSON {
+						return printJSON(out, ids)
+					}
+					fmt.Fprintf(out, "purged the personal and free-text answers of %d %s dated more than %d years ago\n", len(ids), plural(len(ids), "record", "records"), years)
+					return nil
+				}
+				rec, err := rb.Purge(ctx, args[0], by)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(out, rec)
+				}
+				_, err = fmt.Fprintf(out, "purged %s: %s erased from every version; version %d records it\n", rec.ID, strings.Join(rec.Purged.Fields, ", "), rec.Version)
+				return err
+			})
+		},
+	}
+	c.Flags().StringVar(&by, "by", "", "who purges, as the record will say (default: the user running kolo)")
+	c.Flags().BoolVar(&expired, "expired", false, "purge every record older than the retention period")
+	c.Flags().IntVar(&years, "years", 0, "with --expired: the retention period in years (default: records.retention_years)")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "with --expired: list the records, purge nothing")
+	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return c
+}
+
+// userName is the name of the user running the command, for a purge's mark.
+func userName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown user"
 }
 
 func newRecordExportCmd(g *globals) *cobra.Command {

@@ -287,7 +287,7 @@ func (b *Book) Edit(ctx context.Context, id string, a sdk.Answers) (Record, erro
 	next := cur
 	next.Version++
 	next.Updated = b.stamp()
-	next.Fields, next.Common = a, c
+	next.Fields, next.Common, next.Purged = a, c, nil
 	next.SubJurisdiction = subJurisdiction(a)
 	next.Date = EventDate(cur.Kind, c, cur.Created)
 	if err := b.replace(cur, next); err != nil {
@@ -311,7 +311,7 @@ func (b *Book) Delete(ctx context.Context, id string) (Record, error) {
 	tomb.Version++
 	tomb.Updated = b.stamp()
 	tomb.Deleted = true
-	tomb.Fields, tomb.Common = nil, nil
+	tomb.Fields, tomb.Common, tomb.Purged = nil, nil, nil
 	if err := b.replace(cur, tomb); err != nil {
 		return Record{}, err
 	}
@@ -350,11 +350,17 @@ func (b *Book) replace(cur, next Record) error {
 // version is cur, moving cur into the history, within tx. It fails with
 // ErrChanged when the record is no longer at cur.
 func (b *Book) putVersion(tx *store.Tx, cur, next Record) error {
+	return b.putVersionAs(tx, cur, cur, next)
+}
+
+// putVersionAs is putVersion that keeps cur in the history as old (cur
+// without its purged answers).
+func (b *Book) putVersionAs(tx *store.Tx, cur, asOld, next Record) error {
 	val, idx, err := encode(next)
 	if err != nil {
 		return err
 	}
-	old, _, err := encode(cur)
+	old, _, err := encode(asOld)
 	if err != nil {
 		return err
 	}

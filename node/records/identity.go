@@ -184,7 +184,7 @@ func (id *identity) judge(ctx context.Context, row int, lines bool, m rowMeta, a
 	next := cur
 	next.Version++
 	next.Updated = id.b.stamp()
-	next.Fields, next.Common = a, cm
+	next.Fields, next.Common, next.Purged = a, cm, nil
 	next.SubJurisdiction = subJurisdiction(a)
 	next.Date = EventDate(cur.Kind, cm, cur.Created)
 	return judged{action: actionUpdate, cur: cur, next: next}, nil

@@ -44,6 +44,9 @@ type Record struct {
 	// Fields when this version was entered. They never hold personal or
 	// free-text answers.
 	Common sdk.Common `json:"common,omitempty"`
+	// Purged marks the version a purge added: its personal and free-text
+	// answers, and those of every earlier version, are erased.
+	Purged *Purge `json:"purged,omitempty"`
 }
 
 // Summary is a record as lists show it: no fields, no indicators.
