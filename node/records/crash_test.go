@@ -138,7 +138,7 @@ func TestPendingImportInvisible(t *testing.T) {
 	a := answers(t, "rs", "judgment.v1.json")
 	data := csvOf(keysOf(a), ",", a, a, a)
 	plan, err := tb.checkRows(ctx, &source{in: &limitedReader{r: strings.NewReader(data), left: MaxImportBytes, limit: MaxImportBytes}}, fi, parseCSV,
-		newIdentity(tb.Book, fi, true), func(Progress) {})
+		newIdentity(tb.Book, fi, true), nil, func(Progress) {})
 	recs := plan.recs
 	if err != nil || len(recs) != 3 {
 		t.Fatalf("checkRows: %d records, %v", len(recs), err)

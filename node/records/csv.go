@@ -134,12 +134,11 @@ func isMetaColumn(h string) bool {
 // cell that does not parse is reported and left out of the answers, which
 // still go to the plugin, so that one run reports every problem of a row.
 func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers, m rowMeta, errs []RowError, blank bool) {
-	fi := sf.fi
 	if blankRow(rec) {
 		return nil, m, nil, true
 	}
 	var id, version string
-	cells := make(map[string]string, len(cols))
+	a = make(sdk.Answers, len(cols))
 	beyond, last := -1, -1 // the first and last cell with a value beyond the header
 	for i, cell := range rec {
 		if strings.TrimSpace(cell) == "" {
@@ -162,12 +161,13 @@ func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers,
 		case !utf8.ValidString(cell):
 			errs = append(errs, RowError{Row: row, Field: cols[i], Rule: notUTF8})
 		default:
-			v, rule := sf.cell(sf.fields[cols[i]], cell)
+			f := sf.fields[cols[i]]
+			v, rule := sf.cell(f, cell)
 			if rule != "" {
 				errs = append(errs, RowError{Row: row, Field: cols[i], Rule: rule, Got: clip(strings.TrimSpace(cell), 64)})
 				continue
 			}
-			cells[cols[i]] = v
+			a[cols[i]] = answerOf(f, v)
 		}
 	}
 	switch {
@@ -180,19 +180,6 @@ func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers,
 	}
 	m, merrs := metaOf(row, false, id, version)
 	errs = append(errs, merrs...)
-	a, ferrs := sdk.AnswersFromStrings(fi, cells)
-	if len(ferrs) > 0 {
-		for _, fe := range ferrs {
-			errs = append(errs, RowError{Row: row, Field: fe.Field, Rule: fe.Rule, Got: fe.Got})
-			delete(cells, fe.Field)
-		}
-		if a, ferrs = sdk.AnswersFromStrings(fi, cells); len(ferrs) > 0 {
-			return nil, m, errs, false // cannot happen: the cells left parsed before
-		}
-	}
-	if a == nil {
-		a = sdk.Answers{}
-	}
 	return a, m, errs, false
 }
 

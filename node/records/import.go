@@ -132,6 +132,9 @@ type ImportResult struct {
 // (which the host sends to the plugin in batches of sdk.BatchRecords).
 const chunkRows = 1024
 
+// checkers is how many chunks the plugin checks at once.
+const checkers = 2
+
 // staged is one checked record, encoded, waiting to be written.
 type staged struct {
 	id       string
@@ -169,33 +172,88 @@ func (b *Book) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Imp
 		return ImportResult{}, err
 	}
 	src := &source{in: &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}, encoding: encoding, sheet: opts.Sheet}
-	p, err := b.checkRows(ctx, src, fi, parse, newIdentity(b, fi, opts.AllowDuplicates), progress)
+	idn := newIdentity(b, fi, opts.AllowDuplicates)
+	if opts.DryRun {
+		p, err := b.checkRows(ctx, src, fi, parse, idn, nil, progress)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		return ImportResult{Form: fi.Ref(), Added: p.added, Updated: len(p.updates), Unchanged: p.unchanged, DryRun: true, Read: src.read}, nil
+	}
+	// New records are written, invisible, while later rows are checked
+	// (see writeImport); a bad row anywhere removes them again.
+	imp := newID()
+	st := importState{State: statePending, Form: fi.Ref(), Started: b.stamp()}
+	if err := b.putImportState(imp, st); err != nil {
+		return ImportResult{}, fmt.Errorf("import: begin: %w", err)
+	}
+	w := b.startWriter(ctx, imp)
+	p, err := b.checkRows(ctx, src, fi, parse, idn, w.write, progress)
+	if werr := w.finish(); err == nil && werr != nil {
+		err = fmt.Errorf("import: write records: %w", werr)
+	}
 	if err != nil {
+		b.abandon(ctx, imp)
 		return ImportResult{}, err
 	}
-	res := ImportResult{Form: fi.Ref(), Records: len(p.recs) + len(p.updates), Added: len(p.recs), Updated: len(p.updates),
-		Unchanged: p.unchanged, DryRun: opts.DryRun, Read: src.read}
-	if opts.DryRun || res.Records == 0 {
+	res := ImportResult{Form: fi.Ref(), Records: p.added + len(p.updates), Added: p.added, Updated: len(p.updates),
+		Unchanged: p.unchanged, Read: src.read}
+	if res.Records == 0 {
+		b.abandon(ctx, imp) // only the marker: every row is a record held as it is
 		return res, nil
 	}
-	res.ID = newID()
-	if err := b.writeImport(ctx, res.ID, fi, p, progress); err != nil {
+	res.ID = imp
+	st.Records, st.Updated = p.added, len(p.updates)
+	if err := b.writeImport(ctx, imp, st, p.updates, progress); err != nil {
 		return ImportResult{}, err
 	}
 	return res, nil
 }
 
-// importPlan is what a checked import will write.
+// importPlan is what a checked import writes.
 type importPlan struct {
-	recs      []staged // records to add
+	recs      []staged // records to add, when checkRows is given no writer
+	added     int      // records added (written, or in recs)
 	updates   []judged // versions to add to records held
 	unchanged int      // rows that are records held as they are
 }
 
-// checkRows parses the file and checks every row. It returns the encoded
-// records, or an *ImportError when any row is bad.
+// importWriter writes the records of a pending import as checkRows hands
+// them over, one batch per chunk, on its own goroutine.
+type importWriter struct {
+	ch   chan []staged
+	done chan struct{}
+	err  error
+}
+
+func (b *Book) startWriter(ctx context.Context, imp string) *importWriter {
+	w := &importWriter{ch: make(chan []staged, 2), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for recs := range w.ch {
+			if w.err == nil {
+				w.err = b.writeStaged(ctx, imp, recs, func(Progress) {})
+			}
+		}
+	}()
+	return w
+}
+
+func (w *importWriter) write(recs []staged) { w.ch <- recs }
+
+// finish waits for what was handed over to be written.
+func (w *importWriter) finish() error {
+	close(w.ch)
+	<-w.done
+	return w.err
+}
+
+// checkRows parses the file and checks every row. It hands the encoded
+// new records of each chunk to write while no row was bad so far (or
+// keeps them in the plan's recs when write is nil), and returns the
+// plan, or an *ImportError when any row is bad.
 func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
-	parse parser, idn *identity, progress func(Progress)) (importPlan, error) {
+	parse parser, idn *identity, write func([]staged), progress func(Progress)) (importPlan, error) {
 	// Three stages overlap: reading rows, the plugin checking a chunk, and
 	// encoding the records of the chunk checked before.
 	type checked struct {
@@ -228,22 +286,47 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 		}
 		return err
 	})
+	// The plugin checks up to checkers chunks at once (a plugin process
+	// serves concurrent calls; one call keeps one core busy); the results
+	// are taken in the file's order.
+	pending := make(chan chan checked, checkers)
+	g.Go(func() error {
+		defer close(pending)
+		for ch := range chunks {
+			done := make(chan checked, 1)
+			select {
+			case pending <- done:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			g.Go(func() error {
+				var res []sdk.Result
+				if len(ch.answers) > 0 {
+					var err error
+					res, err = b.forms.Check(gctx, fi.ID, fi.Version, ch.answers)
+					if err == nil && len(res) != len(ch.answers) {
+						err = fmt.Errorf("%d results for %d rows", len(res), len(ch.answers))
+					}
+					if err != nil {
+						return fmt.Errorf("import: check rows %d..%d on %s: %w", ch.rows[0], ch.rows[len(ch.rows)-1], fi.Ref(), err)
+					}
+				}
+				done <- checked{ch, res}
+				return nil
+			})
+		}
+		return nil
+	})
 	g.Go(func() error {
 		defer close(results)
-		for ch := range chunks {
-			var res []sdk.Result
-			if len(ch.answers) > 0 {
-				var err error
-				res, err = b.forms.Check(gctx, fi.ID, fi.Version, ch.answers)
-				if err == nil && len(res) != len(ch.answers) {
-					err = fmt.Errorf("%d results for %d rows", len(res), len(ch.answers))
-				}
-				if err != nil {
-					return fmt.Errorf("import: check rows %d..%d on %s: %w", ch.rows[0], ch.rows[len(ch.rows)-1], fi.Ref(), err)
-				}
-			}
+		for done := range pending {
 			select {
-			case results <- checked{ch, res}:
+			case c := <-done:
+				select {
+				case results <- c:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
 			case <-gctx.Done():
 				return gctx.Err()
 			}
@@ -278,6 +361,7 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 			ie.Unchecked += ch.unchecked
 		}
 		errs := append([]RowError(nil), ch.errs...)
+		var recs []staged
 		for i, rs := range c.res {
 			if pre := ch.pre[i]; len(pre) > 0 || !rs.Valid() {
 				errs = append(errs, pre...)
@@ -319,7 +403,15 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 				encErr = err
 				continue
 			}
-			plan.recs = append(plan.recs, staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx})
+			recs = append(recs, staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx})
+		}
+		if len(recs) > 0 && len(errs) == 0 && ie.BadRows == 0 && encErr == nil {
+			plan.added += len(recs)
+			if write != nil {
+				write(recs)
+			} else {
+				plan.recs = append(plan.recs, recs...)
+			}
 		}
 		bad(errs)
 		progress(Progress{Stage: "check", Bytes: ch.bytes})
@@ -346,7 +438,7 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 	if ie.BadRows > 0 {
 		return importPlan{}, ie
 	}
-	if len(plan.recs)+len(plan.updates)+plan.unchanged == 0 {
+	if plan.added+len(plan.updates)+plan.unchanged == 0 {
 		return importPlan{}, invalidf("import: the file holds no records (after the header row, for CSV)")
 	}
 	return plan, nil
@@ -376,40 +468,34 @@ const (
 	stateCommitted = "committed"
 )
 
-// writeImport writes checked records under import imp: marker "pending",
-// the records in a batch, marker "committed". On failure it removes what
-// it wrote; what a crash leaves is removed by the next Open.
-func (b *Book) writeImport(ctx context.Context, imp string, fi sdk.FormInfo, p importPlan, progress func(Progress)) error {
-	recs := p.recs
-	st := importState{State: statePending, Form: fi.Ref(), Records: len(recs), Updated: len(p.updates), Started: b.stamp()}
-	if err := b.putImportState(imp, st); err != nil {
-		return fmt.Errorf("import: begin: %w", err)
-	}
-	b.log.Info("import started", "import", imp, "form", st.Form, "records", len(recs))
-	if err := b.writeStaged(ctx, imp, recs, progress); err != nil {
-		b.abandon(ctx, imp)
-		return fmt.Errorf("import: write records: %w", err)
-	}
+// writeImport finishes import imp, whose new records are written under
+// its pending marker: it syncs them to disk, then flips the marker to
+// committed, in the same atomic write as the new versions of the records
+// it updates; on failure it removes what the import wrote. What a crash
+// leaves is removed by the next Open.
+func (b *Book) writeImport(ctx context.Context, imp string, st importState, updates []judged, progress func(Progress)) error {
+	progress(Progress{Stage: "write", Records: 0, Total: st.Records + st.Updated})
 	// The records reach the disk before the marker that makes them
 	// visible, so no power cut can keep the marker and lose records.
 	if err := b.st.Sync(); err != nil {
 		b.abandon(ctx, imp)
 		return fmt.Errorf("import: write records: %w", err)
 	}
-	if err := b.commitImport(imp, st, p.updates); err != nil {
+	if err := b.commitImport(imp, st, updates); err != nil {
 		b.abandon(ctx, imp)
 		if errors.Is(err, store.ErrTooBig) {
-			return invalidf("import refused, nothing was stored: it changes %d records held, more than one commit holds: split the file (a thousand changed records at a time is safe)", len(p.updates))
+			return invalidf("import refused, nothing was stored: it changes %d records held, more than one commit holds: split the file (a thousand changed records at a time is safe)", len(updates))
 		}
 		return fmt.Errorf("import: commit: %w", err)
 	}
 	b.sync()
+	progress(Progress{Stage: "write", Records: st.Records + st.Updated, Total: st.Records + st.Updated})
 	// The items only serve to remove a failed import; a committed import
 	// needs them no more (Open removes any left over).
 	if err := b.forgetItems(ctx, imp); err != nil {
 		b.log.Warn("import committed; removing its bookkeeping failed (harmless, retried at next open)", "import", imp, "error", err)
 	}
-	b.log.Info("import committed", "import", imp, "form", st.Form, "records", len(recs))
+	b.log.Info("import committed", "import", imp, "form", st.Form, "records", st.Records, "updated", st.Updated)
 	return nil
 }
 

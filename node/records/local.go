@@ -124,6 +124,30 @@ func (sf *sheetForm) cell(f sdk.Field, s string) (out string, rule string) {
 	return s, ""
 }
 
+// answerOf is a cell, as cell reads it, as the answer JSON would give:
+// a number, true or false, a list of values, or text. (What
+// sdk.AnswersFromStrings does, on cells already read the local way.)
+func answerOf(f sdk.Field, s string) any {
+	switch f.Type {
+	case sdk.TypeInt, sdk.TypeNumber:
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			return v
+		}
+	case sdk.TypeBool:
+		return s == "true"
+	case sdk.TypeSet:
+		parts := strings.Split(s, sdk.SetSeparator)
+		vals := make([]any, 0, len(parts))
+		for _, p := range parts {
+			if p = strings.TrimSpace(p); p != "" {
+				vals = append(vals, p)
+			}
+		}
+		return vals
+	}
+	return s
+}
+
 // option returns the value of field id's option whose value or label is
 // s, in any case and language; s itself when none is (the form then
 // refuses it, listing the values).
