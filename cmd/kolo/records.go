@@ -302,10 +302,12 @@ file as spreadsheets save it (first row: the field ids of the form, as kolo
 forms show FORM lists them, or their labels in any of the form's languages;
 one record per row; comma or semicolon separated; UTF-8, or Windows-1250 or
 -1251, detected or named with --encoding; several values of a list in one cell
-separated by ";"), or a JSON Lines file (one JSON object of answers per line).
+separated by ";"), a JSON Lines file (one JSON object of answers per line),
+or a kolo JSON export (a backup: the records of FORM, on their own form
+versions, under their IDs).
 Numbers, dates, yes/no and list answers may be written as local spreadsheets
 write them (1.500,50; 20.5.2024.; TAČNO; a list's label). The format comes
-from the file's extension (.xlsx, .csv, .jsonl) or --format.
+from the file's extension (.xlsx, .csv, .jsonl, .json) or --format.
 
 Every row is checked first. If any row is wrong, nothing is stored and every
 problem is listed with its row (the header is row 1, as the spreadsheet shows
@@ -334,7 +336,7 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 			} else if guess, ok := records.FormatOf(name); ok {
 				f = guess
 			} else {
-				return fmt.Errorf("%s: cannot tell the format from the name: use --format xlsx, csv or jsonl", name)
+				return fmt.Errorf("%s: cannot tell the format from the name: use --format xlsx, csv, jsonl or json", name)
 			}
 			file, err := os.Open(name)
 			if err != nil {
@@ -373,7 +375,7 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 		},
 	}
 	c.Flags().StringVar(&form, "form", "", "form id, e.g. rs.judgment or rs.judgment@1 (required)")
-	c.Flags().StringVar(&format, "format", "", "xlsx, csv or jsonl (default: from the file's extension)")
+	c.Flags().StringVar(&format, "format", "", "xlsx, csv, jsonl or json (default: from the file's extension)")
 	c.Flags().StringVar(&sheet, "sheet", "", "the sheet of a workbook to read (default: the first)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "check every row and say what the import would add, update and leave; store nothing")
 	c.Flags().BoolVar(&allowDups, "allow-duplicates", false, "add rows that look like records held (the same case number and court) instead of refusing them")

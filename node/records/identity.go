@@ -23,6 +23,7 @@ import (
 type rowMeta struct {
 	id      string // the _id column: the record the row is
 	version int    // the _version column: the version that was exported
+	form    string // the row's own form version ("rs.judgment@1"): a JSON export's; "" for the import's
 }
 
 // rowAction is what an import does with one checked row.
@@ -110,8 +111,8 @@ type judged struct {
 }
 
 // judge decides what the import does with a row whose answers a (checked
-// on id.fi, with indicators cm) carry meta m.
-func (id *identity) judge(ctx context.Context, row int, lines bool, m rowMeta, a sdk.Answers, cm sdk.Common) (judged, []RowError) {
+// on form version checkedOn, with indicators cm) carry meta m.
+func (id *identity) judge(ctx context.Context, row int, lines bool, m rowMeta, checkedOn string, a sdk.Answers, cm sdk.Common) (judged, []RowError) {
 	bad := func(field, rule string) (judged, []RowError) {
 		return judged{}, []RowError{{Row: row, Line: lines, Field: field, Rule: rule}}
 	}
@@ -159,7 +160,7 @@ func (id *identity) judge(ctx context.Context, row int, lines bool, m rowMeta, a
 	if m.version > 0 && m.version != cur.Version {
 		return bad("_version", fmt.Sprintf("is %d, but record %s is at version %d now: it changed since this file was exported; export it again and redo the change", m.version, m.id, cur.Version))
 	}
-	if cur.Form != id.fi.Ref() {
+	if cur.Form != checkedOn {
 		// An update is checked on the record's own form version.
 		fi, err := id.b.formOf(cur)
 		if err != nil {

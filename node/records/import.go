@@ -27,7 +27,7 @@ const (
 	FormatCSV   Format = "csv"   // import and export: header row of field ids, one record per row
 	FormatJSONL Format = "jsonl" // import: one JSON object of answers per line
 	FormatXLSX  Format = "xlsx"  // import: an Excel workbook, laid out as a CSV file
-	FormatJSON  Format = "json"  // export: a JSON array of records
+	FormatJSON  Format = "json"  // export: a JSON array of records; import: such an export (a backup)
 )
 
 // ParseFormat checks a format name for import (csv, jsonl) or, with
@@ -35,12 +35,12 @@ const (
 func ParseFormat(s string, export bool) (Format, error) {
 	f := Format(strings.ToLower(s))
 	switch {
-	case f == FormatCSV, (f == FormatJSONL || f == FormatXLSX) && !export, f == FormatJSON && export:
+	case f == FormatCSV, f == FormatJSON, (f == FormatJSONL || f == FormatXLSX) && !export:
 		return f, nil
 	case export:
 		return "", invalidf("format %q: export writes csv or json", clip(s, 20))
 	}
-	return "", invalidf("format %q: import reads csv, xlsx (Excel) or jsonl (JSON Lines)", clip(s, 20))
+	return "", invalidf("format %q: import reads csv, xlsx (Excel), jsonl (JSON Lines) or json (a kolo JSON export)", clip(s, 20))
 }
 
 // FormatOf guesses an import file's format from its name: .csv, or .jsonl
@@ -53,6 +53,8 @@ func FormatOf(name string) (Format, bool) {
 		return FormatJSONL, true
 	case ".xlsx":
 		return FormatXLSX, true
+	case ".json":
+		return FormatJSON, true
 	}
 	return "", false
 }
@@ -161,7 +163,7 @@ func (b *Book) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Imp
 	if err != nil {
 		return ImportResult{}, err
 	}
-	parse := map[Format]parser{FormatCSV: parseCSV, FormatJSONL: parseJSONL, FormatXLSX: parseXLSX}[format]
+	parse := map[Format]parser{FormatCSV: parseCSV, FormatJSONL: parseJSONL, FormatXLSX: parseXLSX, FormatJSON: parseJSON}[format]
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(Progress) {}
@@ -303,11 +305,7 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 				var res []sdk.Result
 				if len(ch.answers) > 0 {
 					var err error
-					res, err = b.forms.Check(gctx, fi.ID, fi.Version, ch.answers)
-					if err == nil && len(res) != len(ch.answers) {
-						err = fmt.Errorf("%d results for %d rows", len(res), len(ch.answers))
-					}
-					if err != nil {
+					if res, err = b.checkChunk(gctx, fi, ch); err != nil {
 						return fmt.Errorf("import: check rows %d..%d on %s: %w", ch.rows[0], ch.rows[len(ch.rows)-1], fi.Ref(), err)
 					}
 				}
@@ -377,7 +375,12 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 			if cm == nil {
 				cm = sdk.Common{}
 			}
-			j, jerrs := idn.judge(ctx, ch.rows[i], ch.lines, ch.meta[i], ch.answers[i], cm)
+			rowFI := fi
+			if ref := ch.meta[i].form; ref != "" && ref != fi.Ref() {
+				id, v, _ := ParseRef(ref)
+				rowFI, _ = b.forms.Form(id, v) // checkChunk found it served
+			}
+			j, jerrs := idn.judge(ctx, ch.rows[i], ch.lines, ch.meta[i], rowFI.Ref(), ch.answers[i], cm)
 			if len(jerrs) > 0 {
 				errs = append(errs, jerrs...)
 				problems.Add(int64(len(jerrs)))
@@ -394,7 +397,7 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 				plan.updates = append(plan.updates, j)
 				continue
 			}
-			rec := b.newRecord(fi, ch.answers[i], cm, now, "")
+			rec := b.newRecord(rowFI, ch.answers[i], cm, now, "")
 			if j.id != "" {
 				rec.ID = j.id
 			}
@@ -404,6 +407,11 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 				continue
 			}
 			recs = append(recs, staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx})
+		}
+		if ch.records {
+			for k := range errs {
+				errs[k].Record, errs[k].Line = true, false
+			}
 		}
 		if len(recs) > 0 && len(errs) == 0 && ie.BadRows == 0 && encErr == nil {
 			plan.added += len(recs)
@@ -442,6 +450,52 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 		return importPlan{}, invalidf("import: the file holds no records (after the header row, for CSV)")
 	}
 	return plan, nil
+}
+
+// checkChunk has the plugin check a chunk's rows, each on its form
+// version: fi's, or the row's own (a JSON export's records keep theirs).
+func (b *Book) checkChunk(ctx context.Context, fi sdk.FormInfo, ch rowChunk) ([]sdk.Result, error) {
+	byRef := map[string][]int{}
+	for i := range ch.answers {
+		ref := ch.meta[i].form
+		if ref == "" {
+			ref = fi.Ref()
+		}
+		byRef[ref] = append(byRef[ref], i)
+	}
+	if _, ok := byRef[fi.Ref()]; ok && len(byRef) == 1 {
+		res, err := b.forms.Check(ctx, fi.ID, fi.Version, ch.answers)
+		if err == nil && len(res) != len(ch.answers) {
+			err = fmt.Errorf("%d results for %d rows", len(res), len(ch.answers))
+		}
+		return res, err
+	}
+	res := make([]sdk.Result, len(ch.answers))
+	for ref, idx := range byRef {
+		id, v, err := ParseRef(ref)
+		if _, ok := b.forms.Form(id, v); err != nil || v == 0 || !ok {
+			for _, i := range idx {
+				res[i] = sdk.Result{Errors: []sdk.FieldError{{Field: "form", Rule: fmt.Sprintf(
+					"is %s, which no plugin serves here: install or restart the plugin that serves it (kolo forms list)", clip(ref, 40))}}}
+			}
+			continue
+		}
+		batch := make([]sdk.Answers, len(idx))
+		for j, i := range idx {
+			batch[j] = ch.answers[i]
+		}
+		r, err := b.forms.Check(ctx, id, v, batch)
+		if err == nil && len(r) != len(batch) {
+			err = fmt.Errorf("%d results for %d rows", len(r), len(batch))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("on %s: %w", ref, err)
+		}
+		for j, i := range idx {
+			res[i] = r[j]
+		}
+	}
+	return res, nil
 }
 
 func hasField(errs []RowError, field string) bool {

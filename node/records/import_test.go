@@ -74,7 +74,7 @@ func TestImportBadInputStoresNothing(t *testing.T) {
 		want   string
 	}{
 		{"unknown form", "rs.verdict", FormatCSV, head + ok, 0, `unknown form "rs.verdict"`},
-		{"unknown format", "rs.judgment", "ods", head + ok, 0, `format "ods": import reads csv, xlsx (Excel) or jsonl`},
+		{"unknown format", "rs.judgment", "ods", head + ok, 0, `format "ods": import reads csv, xlsx (Excel), jsonl (JSON Lines) or json`},
 		{"unknown column", "rs.judgment", FormatCSV, "judge," + head + "X," + ok, 0,
 			"row 1, judge: is not a field of rs.judgment@2: the first row must hold the form's field ids"},
 		{"column twice", "rs.judgment", FormatCSV, "court," + head + "X," + ok, 0, "row 1, court: is the header of columns A and L: a field may have one column only"},

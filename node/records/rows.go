@@ -33,6 +33,7 @@ type rowChunk struct {
 	size    int          // bytes of the rows read in this chunk
 	bytes   int64        // bytes of the file read so far
 	lines   bool         // rows are lines of a JSON Lines file
+	records bool         // rows are records of a JSON export
 	// unchecked counts rows read after checking stopped (MaxImportErrors
 	// problems found), from row uncheckedFrom on.
 	unchecked, uncheckedFrom int
@@ -56,10 +57,11 @@ type source struct {
 
 // chunker gathers parsed rows into chunks for the plugin.
 type chunker struct {
-	in    *limitedReader
-	emit  func(rowChunk) error
-	cur   rowChunk
-	lines bool
+	in      *limitedReader
+	emit    func(rowChunk) error
+	cur     rowChunk
+	lines   bool
+	records bool
 	// problems counts the problems found so far, by the parser and by the
 	// plugin (the checking stage adds its own): at MaxImportErrors the
 	// parser stops checking rows.
@@ -112,7 +114,7 @@ func (c *chunker) flush() error {
 	if c.cur.read == 0 && c.cur.unchecked == 0 {
 		return nil
 	}
-	c.cur.bytes, c.cur.lines = c.in.read, c.lines
+	c.cur.bytes, c.cur.lines, c.cur.records = c.in.read, c.lines, c.records
 	if err := c.emit(c.cur); err != nil {
 		return err
 	}
