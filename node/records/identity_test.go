@@ -109,3 +109,30 @@ func TestImportDuplicatesAndUpdates(t *testing.T) {
 		t.Fatalf("restored record: %+v %v", r, err)
 	}
 }
+
+// TestImportUpdateCap: one import changes at most MaxImportUpdates records
+// held (their versions go in one atomic commit); one more is refused, and
+// nothing changes.
+func TestImportUpdateCap(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	tb := newBook(t)
+	if _, err := tb.Import(ctx, strings.NewReader(judgmentsCSV(t, MaxImportUpdates+1)), ImportOptions{Form: "rs.judgment", Format: FormatCSV}); err != nil {
+		t.Fatal(err)
+	}
+	var exp strings.Builder
+	if _, err := tb.Export(ctx, &exp, Filter{Form: "rs.judgment"}, FormatCSV); err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.ReplaceAll(exp.String(), "video-linka.", "video-linka (izmena).")
+	_, err := tb.Import(ctx, strings.NewReader(changed), ImportOptions{Form: "rs.judgment", Format: FormatCSV})
+	if err == nil || !strings.Contains(err.Error(), "one more than the 500 records held one import may change") {
+		t.Fatalf("got %v", err)
+	}
+	l, _ := tb.List(ctx, Filter{})
+	for _, s := range l {
+		if s.Version != 1 {
+			t.Fatalf("record %s changed by a refused import", s.ID)
+		}
+	}
+}

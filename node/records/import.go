@@ -134,6 +134,11 @@ type ImportResult struct {
 // (which the host sends to the plugin in batches of sdk.BatchRecords).
 const chunkRows = 1024
 
+// MaxImportUpdates caps the records held one import may change: their new
+// versions are written with the commit marker in one transaction, which
+// Badger caps at about 2.4 MB (docs/store.md).
+const MaxImportUpdates = 500
+
 // checkers is how many chunks the plugin checks at once.
 const checkers = 2
 
@@ -394,6 +399,12 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 				plan.unchanged++
 				continue
 			case actionUpdate:
+				if len(plan.updates) == MaxImportUpdates {
+					errs = append(errs, RowError{Row: ch.rows[i], Line: ch.lines, Field: "_id", Rule: fmt.Sprintf(
+						"changes record %s, one more than the %d records held one import may change (they change in one atomic commit): split the file", j.cur.ID, MaxImportUpdates)})
+					problems.Add(1)
+					continue
+				}
 				plan.updates = append(plan.updates, j)
 				continue
 			}
