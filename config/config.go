@@ -31,6 +31,7 @@ type Config struct {
 	Store   Store   `mapstructure:"store" json:"store"`
 	Plugins Plugins `mapstructure:"plugins" json:"plugins"`
 	Query   Query   `mapstructure:"query" json:"query"`
+	Records Records `mapstructure:"records" json:"records"`
 }
 
 // Query is this node's policy for federated queries: who may ask it what
@@ -57,6 +58,14 @@ type QueryNoise struct {
 	MaxEpsilon float64 `mapstructure:"max_epsilon" json:"max_epsilon"` // most ε one query may spend
 	Budget     float64 `mapstructure:"budget" json:"budget"`           // ε each requester may spend per period
 	Period     string  `mapstructure:"period" json:"period"`           // day, month, year
+}
+
+// Records configures how long monitoring records keep personal data.
+type Records struct {
+	// RetentionYears purges the personal and free-text answers of records
+	// whose date is more than this many years ago (docs/records.md,
+	// "Erasure and retention"); 0 keeps them until purged by hand.
+	RetentionYears int `mapstructure:"retention_years" json:"retention_years"`
 }
 
 // Node says who runs this node.

@@ -81,6 +81,7 @@ var keys = []key{
 	{"query.max_bytes", "int", func(c *Config) any { return &c.Query.MaxBytes }},
 	{"query.max_groups", "int", func(c *Config) any { return &c.Query.MaxGroups }},
 	{"query.max_nesting", "int", func(c *Config) any { return &c.Query.MaxNesting }},
+	{"records.retention_years", "int", func(c *Config) any { return &c.Records.RetentionYears }},
 }
 
 // Keys returns the names of all configuration keys.
@@ -115,7 +116,7 @@ type Options struct {
 // OtherVariables are the KOLO_* variables that are not configuration
 // keys: the home, the key files' passphrase, and the handshake a form
 // plugin process is started with.
-var OtherVariables = []string{"KOLO_HOME", "KOLO_PASSPHRASE", "KOLO_FORMS_PLUGIN"}
+var OtherVariables = []string{"KOLO_HOME", "KOLO_PASSPHRASE", "KOLO_NEW_PASSPHRASE", "KOLO_FORMS_PLUGIN"}
 
 // Load reads the node's configuration from Home/kolo.yaml, KOLO_*
 // variables and flags, over the defaults, and validates it. A missing file

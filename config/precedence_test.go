@@ -77,6 +77,7 @@ var allKeys = []keyValues{
 	{"query.max_bytes", func(c config.Config) any { return c.Query.MaxBytes }, num(2048, "2048"), num(512, "512")},
 	{"query.max_groups", func(c config.Config) any { return c.Query.MaxGroups }, num(3, "3"), num(5, "5")},
 	{"query.max_nesting", func(c config.Config) any { return c.Query.MaxNesting }, num(4, "4"), num(8, "8")},
+	{"records.retention_years", func(c config.Config) any { return c.Records.RetentionYears }, num(10, "10"), num(5, "5")},
 }
 
 func number(f float64, text string) value { return value{f, text, f} }

@@ -91,6 +91,12 @@ query:
   max_bytes: {{.Query.MaxBytes}}
   max_groups: {{.Query.MaxGroups}}
   max_nesting: {{.Query.MaxNesting}}
+
+records:
+  # Purge the personal and free-text answers of records dated more than
+  # this many years ago (the daemon does it daily, after a dry run in its
+  # log). 0 keeps them until kolo record purge.
+  retention_years: {{.Records.RetentionYears}}
 {{- define "list"}}
 {{- /* An empty list is written [] : an empty value would mean the default. */ -}}
 {{- if not .}} []

@@ -63,6 +63,9 @@ func (c Config) validate(origin func(key string) string) error {
 	if c.Plugins.CallTimeout < 100e6 || c.Plugins.CallTimeout > 600e9 {
 		return bad("plugins.call_timeout", "must be between 100ms and 10m, got %s", c.Plugins.CallTimeout)
 	}
+	if c.Records.RetentionYears < 0 || c.Records.RetentionYears > 100 {
+		return bad("records.retention_years", "must be 0..100 (years; 0 keeps personal answers until purged by hand), got %d", c.Records.RetentionYears)
+	}
 	return c.Query.validate(bad)
 }
 

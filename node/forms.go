@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/kolo-net/kolo/config"
 	"github.com/kolo-net/kolo/node/api"
@@ -91,7 +93,7 @@ func (n *Node) formsRoutes() {
 		if err != nil {
 			return nil, recordsError(err)
 		}
-		res, err := b.Import(r.Context(), r.Body, records.ImportOptions{Form: q.Get("form"), Format: format})
+		res, err := b.Import(r.Context(), r.Body, records.ImportOptionsFromQuery(q, format))
 		return res, recordsError(err)
 	})
 	n.api.HandleJSON("GET /v1/records", func(r *http.Request) (any, error) {
@@ -112,8 +114,12 @@ func (n *Node) formsRoutes() {
 		if err != nil {
 			return nil, recordsError(err)
 		}
+		dialect, err := records.ParseDialect(q.Get("dialect"))
+		if err != nil {
+			return nil, recordsError(err)
+		}
 		var buf bytes.Buffer
-		count, err := b.Export(r.Context(), &buf, f, format)
+		count, err := b.ExportWith(r.Context(), &buf, f, records.ExportOptions{Format: format, Dialect: dialect})
 		if err != nil {
 			return nil, recordsError(err)
 		}
@@ -135,6 +141,53 @@ func (n *Node) formsRoutes() {
 		rec, err := b.Delete(r.Context(), r.PathValue("id"))
 		return rec, recordsError(err)
 	})
+	n.api.HandleJSON("POST /v1/records/{id}/purge", func(r *http.Request) (any, error) {
+		rec, err := b.Purge(r.Context(), r.PathValue("id"), r.URL.Query().Get("by"))
+		return rec, recordsError(err)
+	})
+	n.api.HandleJSON("GET /v1/records/expired", func(r *http.Request) (any, error) {
+		years, err := strconv.Atoi(r.URL.Query().Get("years"))
+		if err != nil {
+			return nil, api.BadRequest(fmt.Errorf("years: must be a whole number of years"))
+		}
+		l, err := b.Expired(r.Context(), years, time.Now())
+		return l, recordsError(err)
+	})
+	n.api.HandleJSON("POST /v1/records/expired/purge", func(r *http.Request) (any, error) {
+		q := r.URL.Query()
+		years, err := strconv.Atoi(q.Get("years"))
+		if err != nil {
+			return nil, api.BadRequest(fmt.Errorf("years: must be a whole number of years"))
+		}
+		ids, err := b.PurgeExpired(r.Context(), years, time.Now(), q.Get("by"))
+		return ids, recordsError(err)
+	})
+}
+
+// retention applies the records.retention_years rule at start and then
+// daily until ctx ends (records.Book.Retain: a dry run first, in the log).
+func (n *Node) retention(ctx context.Context) {
+	years := n.cfg.Records.RetentionYears
+	if years == 0 || n.records == nil {
+		return
+	}
+	for {
+		ids, dry, err := n.records.Retain(ctx, years, time.Now())
+		switch {
+		case err != nil:
+			n.log.Error("retention rule", "years", years, "error", err)
+		case dry && len(ids) > 0:
+			n.log.Warn("retention rule, dry run: these records' personal and free-text answers will be purged from tomorrow on (kolo record purge --expired --dry-run lists them)",
+				"years", years, "records", len(ids), "ids", ids)
+		case len(ids) > 0:
+			n.log.Info("retention rule purged the personal and free-text answers of records", "years", years, "records", len(ids), "ids", ids)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(24 * time.Hour):
+		}
+	}
 }
 
 // recordsError gives a records error its HTTP status: 400 for bad input,

@@ -191,6 +191,11 @@ func (n *Node) Start(ctx context.Context) error {
 		defer n.wg.Done()
 		n.bootstrap(runCtx)
 	}()
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		n.retention(runCtx)
+	}()
 	n.log.Info("node started", "peer", n.peerID, "country", n.cfg.Node.Country, "api", n.api.URL())
 	return nil
 }

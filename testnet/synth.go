@@ -254,7 +254,7 @@ func SeedBulk(ctx context.Context, nd *node.Node, kind sdk.Kind, n int, seed uin
 			return 0, err
 		}
 	}
-	res, err := book.Import(ctx, &buf, records.ImportOptions{Form: fi.Ref(), Format: records.FormatJSONL})
+	res, err := book.Import(ctx, &buf, records.ImportOptions{Form: fi.Ref(), Format: records.FormatJSONL, AllowDuplicates: true})
 	if err != nil {
 		return 0, fmt.Errorf("testnet: import synthetic %s: %w", fi.Ref(), err)
 	}

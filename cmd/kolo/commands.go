@@ -7,6 +7,7 @@ import "github.com/spf13/cobra"
 // Declaration (network.go), plugins (plugin.go).
 func addCommands(root *cobra.Command, g *globals) {
 	addRecordCommands(root, g)
+	root.AddCommand(newPassphraseCmd(g)) // passphrase.go
 	addNetworkCommands(root, g)
 	root.AddCommand(newQueryCmd(g), newAuditCmd(g))
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/libp2p/go-libp2p/core/peer"
 
@@ -39,7 +40,10 @@ type recordsBackend interface {
 	History(ctx context.Context, id string) (records.WithHistory, error)
 	Edit(ctx context.Context, id string, answers []byte) (records.Record, error)
 	Delete(ctx context.Context, id string) (records.Record, error)
-	Export(ctx context.Context, w io.Writer, f records.Filter, format records.Format) (int, error)
+	Purge(ctx context.Context, id, by string) (records.Record, error)
+	Expired(ctx context.Context, years int) ([]records.Summary, error)
+	PurgeExpired(ctx context.Context, years int, by string) ([]string, error)
+	Export(ctx context.Context, w io.Writer, f records.Filter, opts records.ExportOptions) (int, error)
 	Close() error
 }
 
@@ -88,8 +92,7 @@ func (d *daemonRecords) Add(ctx context.Context, form string, answers []byte) (r
 
 func (d *daemonRecords) Import(ctx context.Context, r io.Reader, opts records.ImportOptions) (records.ImportResult, error) {
 	var res records.ImportResult
-	q := url.Values{"form": {opts.Form}, "format": {string(opts.Format)}}
-	return res, d.c.Do(ctx, http.MethodPost, "/v1/records/import?"+q.Encode(), r, &res)
+	return res, d.c.Do(ctx, http.MethodPost, "/v1/records/import?"+opts.Query().Encode(), r, &res)
 }
 
 func (d *daemonRecords) List(ctx context.Context, f records.Filter) ([]records.Summary, error) {
@@ -112,9 +115,28 @@ func (d *daemonRecords) Delete(ctx context.Context, id string) (records.Record, 
 	return rec, d.c.Do(ctx, http.MethodDelete, "/v1/records/"+url.PathEscape(id), nil, &rec)
 }
 
-func (d *daemonRecords) Export(ctx context.Context, w io.Writer, f records.Filter, format records.Format) (int, error) {
+func (d *daemonRecords) Purge(ctx context.Context, id, by string) (records.Record, error) {
+	var rec records.Record
+	return rec, d.c.Do(ctx, http.MethodPost, "/v1/records/"+url.PathEscape(id)+"/purge?"+url.Values{"by": {by}}.Encode(), nil, &rec)
+}
+
+func (d *daemonRecords) Expired(ctx context.Context, years int) ([]records.Summary, error) {
+	var out []records.Summary
+	return out, d.c.Do(ctx, http.MethodGet, fmt.Sprintf("/v1/records/expired?years=%d", years), nil, &out)
+}
+
+func (d *daemonRecords) PurgeExpired(ctx context.Context, years int, by string) ([]string, error) {
+	var out []string
+	q := url.Values{"years": {fmt.Sprint(years)}, "by": {by}}
+	return out, d.c.Do(ctx, http.MethodPost, "/v1/records/expired/purge?"+q.Encode(), nil, &out)
+}
+
+func (d *daemonRecords) Export(ctx context.Context, w io.Writer, f records.Filter, opts records.ExportOptions) (int, error) {
 	q := f.Query()
-	q.Set("format", string(format))
+	q.Set("format", string(opts.Format))
+	if opts.Dialect.Name != "" {
+		q.Set("dialect", opts.Dialect.Name)
+	}
 	var ef records.ExportFile
 	if err := d.c.Do(ctx, http.MethodGet, "/v1/records/export?"+q.Encode(), nil, &ef); err != nil {
 		return 0, err
@@ -254,12 +276,39 @@ func (l *localRecords) Delete(ctx context.Context, id string) (records.Record, e
 	return b.Delete(ctx, id)
 }
 
-func (l *localRecords) Export(ctx context.Context, w io.Writer, f records.Filter, format records.Format) (int, error) {
+func (l *localRecords) Purge(ctx context.Context, id, by string) (records.Record, error) {
+	b, err := l.open()
+	if err != nil {
+		return records.Record{}, err
+	}
+	rec, err := b.Purge(ctx, id, by)
+	return rec, l.failed(err)
+}
+
+func (l *localRecords) Expired(ctx context.Context, years int) ([]records.Summary, error) {
+	b, err := l.open()
+	if err != nil {
+		return nil, err
+	}
+	out, err := b.Expired(ctx, years, time.Now())
+	return out, l.failed(err)
+}
+
+func (l *localRecords) PurgeExpired(ctx context.Context, years int, by string) ([]string, error) {
+	b, err := l.open()
+	if err != nil {
+		return nil, err
+	}
+	out, err := b.PurgeExpired(ctx, years, time.Now(), by)
+	return out, l.failed(err)
+}
+
+func (l *localRecords) Export(ctx context.Context, w io.Writer, f records.Filter, opts records.ExportOptions) (int, error) {
 	b, err := l.open()
 	if err != nil {
 		return 0, err
 	}
-	n, err := b.Export(ctx, w, f, format)
+	n, err := b.ExportWith(ctx, w, f, opts)
 	return n, l.failed(err)
 }
 

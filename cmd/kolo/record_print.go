@@ -89,13 +89,13 @@ func printSummaries(w io.Writer, l []records.Summary, deleted bool) error {
 	if deleted {
 		head += "\tDELETED"
 	}
-	fmt.Fprintln(tw, head)
+	fmt.Fprintln(tw, head+"\tRECORD")
 	for _, s := range l {
 		line := fmt.Sprintf("%s\t%s\t%s\t%d\t%s", s.ID, s.Form, s.Date, s.Version, s.Updated.Local().Format(time.DateTime))
 		if deleted {
 			line += "\t" + map[bool]string{true: "yes", false: ""}[s.Deleted]
 		}
-		fmt.Fprintln(tw, line)
+		fmt.Fprintln(tw, line+"\t"+strings.Join(s.Brief, " · "))
 	}
 	return tw.Flush()
 }
@@ -127,6 +127,9 @@ func printRecord(w io.Writer, h records.WithHistory, rec records.Record, fi sdk.
 	if rec.Import != "" {
 		line(sdk.UIImport, "%s", rec.Import)
 	}
+	if p := h.Record.Purged; p != nil {
+		line(sdk.UIPurged, "%s, %s: %s", p.At.Local().Format(time.DateTime), p.By, strings.Join(p.Fields, ", "))
+	}
 	head.Flush()
 	if rec.Deleted {
 		fmt.Fprintln(w, "\n"+ui(sdk.UIDeletedRecord))
@@ -154,8 +157,10 @@ func printRecord(w io.Writer, h records.WithHistory, rec records.Record, fi sdk.
 	fmt.Fprintln(w, "\n"+ui(sdk.UIHistory))
 	tw := newTable(w)
 	for _, r := range append(slices.Clone(h.History), h.Record) {
-		what := sdk.UIEdited
+		what, by := sdk.UIEdited, ""
 		switch {
+		case r.Purged != nil:
+			what, by = sdk.UIPurged, " ("+r.Purged.By+")"
 		case r.Deleted:
 			what = sdk.UIDeleted
 		case r.Version == 1 && r.Import != "":
@@ -167,7 +172,7 @@ func printRecord(w io.Writer, h records.WithHistory, rec records.Record, fi sdk.
 		if r.Version == rec.Version {
 			mark = "*"
 		}
-		fmt.Fprintf(tw, " %s %d\t%s\t%s\n", mark, r.Version, r.Updated.Local().Format(time.DateTime), ui(what))
+		fmt.Fprintf(tw, " %s %d\t%s\t%s\n", mark, r.Version, r.Updated.Local().Format(time.DateTime), ui(what)+by)
 	}
 	return tw.Flush()
 }

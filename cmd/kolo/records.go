@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
+	"os/user"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/kolo-net/kolo/node/records"
+	"github.com/kolo-net/kolo/plugins/sdk"
 )
 
 // addRecordCommands registers kolo forms and kolo record.
@@ -47,7 +52,59 @@ func newFormsCmd(g *globals) *cobra.Command {
 engagement), one set per country, in the country's languages. Each form has
 versions; a record keeps the version it was entered with.` + backendHelp,
 	}
-	c.AddCommand(newFormsListCmd(g), newFormsShowCmd(g))
+	c.AddCommand(newFormsListCmd(g), newFormsShowCmd(g), newFormsTemplateCmd(g))
+	return c
+}
+
+func newFormsTemplateCmd(g *globals) *cobra.Command {
+	var (
+		lang, out string
+		version   int
+	)
+	c := &cobra.Command{
+		Use:   "template FORM -o FILE.xlsx|FILE.csv",
+		Short: "Write an empty spreadsheet to fill with records of a form, in a language",
+		Long: `template writes a spreadsheet to fill for FORM in --lang: its first row names
+each question by its label, with the field id in brackets where kolo record
+import finds it ("Datum presude * [decision_date]"; * marks a required
+question). An Excel workbook (.xlsx) also offers each closed list and yes/no
+question as a drop-down list, types its date and number columns, and explains
+every field on a second sheet. A CSV file (.csv) holds the header row,
+separated as Excel in --lang opens it. Fill it and import it as it is:
+kolo record import --form FORM FILE.`,
+		Example: `  kolo forms template rs.judgment --lang sr-Latn -o presude.xlsx
+  kolo record import --form rs.judgment presude.xlsx`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ref := args[0]
+			if version > 0 {
+				ref += "@" + strconv.Itoa(version)
+			}
+			format, ok := records.FormatOf(out)
+			if !ok || format == records.FormatJSONL {
+				return fmt.Errorf("-o %q: name a file ending in .xlsx or .csv", out)
+			}
+			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
+				fi, err := rb.Form(ctx, ref)
+				if err != nil {
+					return err
+				}
+				var buf bytes.Buffer
+				if err := records.WriteTemplate(&buf, fi, lang, format); err != nil {
+					return err
+				}
+				if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "wrote the template of %s in %s to %s\n", fi.Ref(), lang, out)
+				return nil
+			})
+		},
+	}
+	c.Flags().StringVar(&lang, "lang", "en", "language of the labels: en, sr-Latn, sr-Cyrl, hr, bs, mk")
+	c.Flags().StringVarP(&out, "output", "o", "", "the file to write: FILE.xlsx or FILE.csv (required)")
+	c.Flags().IntVar(&version, "version", 0, "the form version (default: the latest)")
+	_ = c.MarkFlagRequired("output")
 	return c
 }
 
@@ -64,6 +121,9 @@ func newFormsListCmd(g *globals) *cobra.Command {
 			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
 				forms, err := rb.Forms(ctx)
 				if err != nil {
+					return err
+				}
+				if err := checkListLanguage(forms, lang); err != nil {
 					return err
 				}
 				if asJSON {
@@ -102,6 +162,9 @@ ID is a form id such as rs.judgment (its latest version), or rs.judgment@1.`,
 				if err != nil {
 					return err
 				}
+				if err := records.CheckLanguage(fi, lang); err != nil {
+					return err
+				}
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), fi)
 				}
@@ -125,8 +188,40 @@ shared with the network. Edits and deletes add versions; the earlier versions
 are kept and shown by kolo record show.` + backendHelp,
 	}
 	c.AddCommand(newRecordAddCmd(g), newRecordImportCmd(g), newRecordListCmd(g), newRecordShowCmd(g),
-		newRecordEditCmd(g), newRecordDeleteCmd(g), newRecordExportCmd(g))
+		newRecordEditCmd(g), newRecordDeleteCmd(g), newRecordPurgeCmd(g), newRecordExportCmd(g))
 	return c
+}
+
+// importSummary is the line kolo record import prints.
+func importSummary(res records.ImportResult) string {
+	counts := fmt.Sprintf("%d added, %d updated, %d unchanged", res.Added, res.Updated, res.Unchanged)
+	switch {
+	case res.DryRun:
+		return fmt.Sprintf("dry run on %s, nothing was stored: %s", res.Form, counts)
+	case res.Records == 0:
+		return fmt.Sprintf("nothing to import on %s: %s", res.Form, counts)
+	}
+	return fmt.Sprintf("imported %d %s on %s (import %s): %s", res.Records, plural(res.Records, "record", "records"), res.Form, res.ID, counts)
+}
+
+// checkListLanguage refuses a language none of the forms' titles is in.
+func checkListLanguage(forms []records.FormSummary, lang string) error {
+	var langs []string
+	for _, f := range forms {
+		if _, ok := f.Title[lang]; ok {
+			return nil
+		}
+		for l := range f.Title {
+			if !slices.Contains(langs, l) {
+				langs = append(langs, l)
+			}
+		}
+	}
+	if len(forms) == 0 {
+		return nil
+	}
+	slices.SortFunc(langs, func(a, b string) int { return slices.Index(sdk.Languages, a) - slices.Index(sdk.Languages, b) })
+	return fmt.Errorf("language %q: the forms are written in %s", lang, strings.Join(langs, ", "))
 }
 
 // readInput reads FILE, or standard input for "-", up to max bytes (one
@@ -196,22 +291,36 @@ FORM is a form id such as rs.judgment (its latest version) or rs.judgment@1.`,
 
 func newRecordImportCmd(g *globals) *cobra.Command {
 	var (
-		form, format string
-		asJSON       bool
+		form, format, encoding, sheet string
+		asJSON, dryRun, allowDups     bool
 	)
 	c := &cobra.Command{
 		Use:   "import --form FORM FILE",
-		Short: "Import many records of one form from a spreadsheet (CSV) or JSON Lines file",
-		Long: fmt.Sprintf(`import reads a CSV file as spreadsheets save it (first row: the field ids of
-the form, as kolo forms show FORM lists them; one record per row; comma or
-semicolon separated; UTF-8; several values of a list in one cell separated by
-";"), or a JSON Lines file (one JSON object of answers per line). The format
-comes from the file's extension (.csv, .jsonl) or --format.
+		Short: "Import many records of one form from a spreadsheet (Excel, CSV) or JSON Lines file",
+		Long: fmt.Sprintf(`import reads an Excel workbook (.xlsx: the first sheet, or --sheet) or a CSV
+file as spreadsheets save it (first row: the field ids of the form, as kolo
+forms show FORM lists them, or their labels in any of the form's languages;
+one record per row; comma or semicolon separated; UTF-8, or Windows-1250 or
+-1251, detected or named with --encoding; several values of a list in one cell
+separated by ";"), a JSON Lines file (one JSON object of answers per line),
+or a kolo JSON export (a backup: the records of FORM, on their own form
+versions, under their IDs).
+Numbers, dates, yes/no and list answers may be written as local spreadsheets
+write them (1.500,50; 20.5.2024.; TAČNO; a list's label). The format comes
+from the file's extension (.xlsx, .csv, .jsonl, .json) or --format.
 
 Every row is checked first. If any row is wrong, nothing is stored and every
 problem is listed with its row (the header is row 1, as the spreadsheet shows
 it), field and rule. Otherwise all rows are stored, or none if the import is
 interrupted. Files of up to %d MiB are accepted.
+
+Importing a file twice adds no copies. A row with an _id column (kolo record
+export writes it) is that record: its answers become the record's next
+version, or it is left alone when they are its answers already (an ID this
+node does not hold adds the record under that ID: a backup restored). A row
+without an _id whose case number and court are those of a record held, or of
+an earlier row, is refused as a probable duplicate unless --allow-duplicates.
+--dry-run says what the import would do and stores nothing.
 
 A progress bar is drawn on standard error when it is a terminal.`, records.MaxImportBytes>>20),
 		Example: `  kolo record import --form rs.judgment presude-2024.csv`,
@@ -227,7 +336,7 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 			} else if guess, ok := records.FormatOf(name); ok {
 				f = guess
 			} else {
-				return fmt.Errorf("%s: cannot tell the format from the name: use --format csv or --format jsonl", name)
+				return fmt.Errorf("%s: cannot tell the format from the name: use --format xlsx, csv, jsonl or json", name)
 			}
 			file, err := os.Open(name)
 			if err != nil {
@@ -243,7 +352,8 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 			}
 			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
 				pb := newImportProgress(cmd.ErrOrStderr(), fi.Size())
-				opts := records.ImportOptions{Form: form, Format: f, Progress: pb.update}
+				opts := records.ImportOptions{Form: form, Format: f, Encoding: encoding, Sheet: sheet,
+					DryRun: dryRun, AllowDuplicates: allowDups, Progress: pb.update}
 				var in io.Reader = file
 				if _, remote := rb.(*daemonRecords); remote {
 					in = pb.reader(file)
@@ -253,17 +363,23 @@ A progress bar is drawn on standard error when it is a terminal.`, records.MaxIm
 				if err != nil {
 					return err
 				}
+				if res.Read != "" {
+					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", name, res.Read)
+				}
 				if asJSON {
 					return printJSON(cmd.OutOrStdout(), res)
 				}
-				_, err = fmt.Fprintf(cmd.OutOrStdout(), "imported %d %s on %s (import %s)\n",
-					res.Records, plural(res.Records, "record", "records"), res.Form, res.ID)
+				_, err = fmt.Fprintln(cmd.OutOrStdout(), importSummary(res))
 				return err
 			})
 		},
 	}
 	c.Flags().StringVar(&form, "form", "", "form id, e.g. rs.judgment or rs.judgment@1 (required)")
-	c.Flags().StringVar(&format, "format", "", "csv or jsonl (default: from the file's extension)")
+	c.Flags().StringVar(&format, "format", "", "xlsx, csv, jsonl or json (default: from the file's extension)")
+	c.Flags().StringVar(&sheet, "sheet", "", "the sheet of a workbook to read (default: the first)")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "check every row and say what the import would add, update and leave; store nothing")
+	c.Flags().BoolVar(&allowDups, "allow-duplicates", false, "add rows that look like records held (the same case number and court) instead of refusing them")
+	c.Flags().StringVar(&encoding, "encoding", "", "text encoding of a CSV or JSON Lines file: utf-8, windows-1250 or windows-1251 (default: UTF-8, or whichever Windows code page the text shows)")
 	c.Flags().BoolVar(&asJSON, "json", false, "print the result as JSON")
 	_ = c.MarkFlagRequired("form")
 	return c
@@ -361,6 +477,8 @@ kolo record edit.`,
 				fi, err := rb.Form(ctx, rec.Form)
 				if err != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "kolo: labels of %s unavailable: %v\n", rec.Form, err)
+				} else if err := records.CheckLanguage(fi, lang); err != nil {
+					return err
 				}
 				return printRecord(cmd.OutOrStdout(), h, rec, fi, lang)
 			})
@@ -434,12 +552,104 @@ history (kolo record show ID).`,
 	return c
 }
 
+func newRecordPurgeCmd(g *globals) *cobra.Command {
+	var (
+		by                      string
+		expired, dryRun, asJSON bool
+		years                   int
+	)
+	c := &cobra.Command{
+		Use:   "purge ID | purge --expired [--dry-run]",
+		Short: "Erase a record's personal and free-text answers from every version (the right to erasure)",
+		Long: `purge erases the personal and free-text answers (names, initials, case
+numbers, notes: what kolo forms show marks "stays on this node") from every
+version of record ID, keeps its other answers and its common indicators, so
+that the network's figures stay right, and adds a last version that says when
+and by whom (--by, default the user running the command). The erased answers
+leave the store's files when the store is next compacted.
+
+--expired purges every record dated more than records.retention_years years
+ago (or --years N) that still holds such answers; --dry-run lists them and
+purges nothing. The daemon applies records.retention_years by itself, daily.`,
+		Example: `  kolo record purge 4kq…7a
+  kolo record purge --expired --dry-run`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if expired == (len(args) == 1) || len(args) > 1 {
+				return fmt.Errorf("give one record ID, or --expired")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if by == "" {
+				by = userName()
+			}
+			if expired && years == 0 {
+				cfg, err := g.loadConfig(nil, nil)
+				if err != nil {
+					return err
+				}
+				if years = cfg.Records.RetentionYears; years == 0 {
+					return fmt.Errorf("records.retention_years is 0 (keep personal answers until purged by hand): give --years N")
+				}
+			}
+			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
+				out := cmd.OutOrStdout()
+				switch {
+				case expired && dryRun:
+					l, err := rb.Expired(ctx, years)
+					if err != nil {
+						return err
+					}
+					if asJSON {
+						return printJSON(out, l)
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "dry run: %d %s dated more than %d years ago hold personal or free-text answers; nothing was purged\n", len(l), plural(len(l), "record", "records"), years)
+					return printSummaries(out, l, true)
+				case expired:
+					ids, err := rb.PurgeExpired(ctx, years, by)
+					if err != nil {
+						return err
+					}
+					if asJSON {
+						return printJSON(out, ids)
+					}
+					fmt.Fprintf(out, "purged the personal and free-text answers of %d %s dated more than %d years ago\n", len(ids), plural(len(ids), "record", "records"), years)
+					return nil
+				}
+				rec, err := rb.Purge(ctx, args[0], by)
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return printJSON(out, rec)
+				}
+				_, err = fmt.Fprintf(out, "purged %s: %s erased from every version; version %d records it\n", rec.ID, strings.Join(rec.Purged.Fields, ", "), rec.Version)
+				return err
+			})
+		},
+	}
+	c.Flags().StringVar(&by, "by", "", "who purges, as the record will say (default: the user running kolo)")
+	c.Flags().BoolVar(&expired, "expired", false, "purge every record older than the retention period")
+	c.Flags().IntVar(&years, "years", 0, "with --expired: the retention period in years (default: records.retention_years)")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "with --expired: list the records, purge nothing")
+	c.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return c
+}
+
+// userName is the name of the user running the command, for a purge's mark.
+func userName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	return "unknown user"
+}
+
 func newRecordExportCmd(g *globals) *cobra.Command {
 	var (
-		f              records.Filter
-		kind, format   string
-		out            string
-		includeDeleted bool
+		f                     records.Filter
+		kind, format, dialect string
+		out                   string
+		includeDeleted        bool
 	)
 	c := &cobra.Command{
 		Use:   "export --format json|csv [-o FILE]",
@@ -452,26 +662,34 @@ json: a JSON array of records (answers, indicators, form version, dates).
 csv: the records of one form (choose it with --form when there are several):
 the columns _id, _form, _date, _created, _updated, _version, then the form's
 field ids, as kolo record import reads them back. Spreadsheets open it as
-UTF-8.`,
+UTF-8. Cells are separated by semicolons, which Excel expects in Serbian,
+Croatian, Bosnian, Macedonian and most of Europe; --dialect comma writes what
+Excel in English opens.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ff, err := records.ParseFormat(format, true)
 			if err != nil {
 				return err
 			}
+			d, err := records.ParseDialect(dialect)
+			if err != nil {
+				return err
+			}
+			opts := records.ExportOptions{Format: ff, Dialect: d}
 			f.Kind, f.Deleted = sdkKind(kind), includeDeleted
 			return withRecords(cmd, g, func(ctx context.Context, rb recordsBackend) error {
 				if out == "" || out == "-" {
-					_, err := rb.Export(ctx, cmd.OutOrStdout(), f, ff)
+					_, err := rb.Export(ctx, cmd.OutOrStdout(), f, opts)
 					return err
 				}
-				return writeExport(ctx, rb, out, f, ff, cmd.ErrOrStderr())
+				return writeExport(ctx, rb, out, f, opts, cmd.ErrOrStderr())
 			})
 		},
 	}
 	fl := c.Flags()
 	fl.StringVar(&format, "format", "", "json or csv (required)")
 	fl.StringVarP(&out, "output", "o", "", "write to FILE (mode 0600) instead of standard output")
+	fl.StringVar(&dialect, "dialect", "semicolon", "CSV separator: semicolon (Excel in sr, hr, bs, mk), comma (Excel in English) or tab")
 	fl.StringVar(&kind, "kind", "", "only records of this kind")
 	fl.StringVar(&f.Form, "form", "", "only records of this form (any version, or FORM@N)")
 	fl.StringVar(&f.Country, "country", "", "only records of this country's forms")
@@ -484,7 +702,7 @@ UTF-8.`,
 
 // writeExport writes an export to a new file, mode 0600, removing it if
 // the export fails.
-func writeExport(ctx context.Context, rb recordsBackend, name string, f records.Filter, format records.Format, stderr io.Writer) error {
+func writeExport(ctx context.Context, rb recordsBackend, name string, f records.Filter, opts records.ExportOptions, stderr io.Writer) error {
 	file, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
@@ -493,7 +711,7 @@ func writeExport(ctx context.Context, rb recordsBackend, name string, f records.
 		file.Close()
 		return err
 	}
-	n, err := rb.Export(ctx, file, f, format)
+	n, err := rb.Export(ctx, file, f, opts)
 	if cerr := file.Close(); err == nil {
 		err = cerr
 	}

@@ -330,3 +330,78 @@ func open(sealed []byte, passphrase string) ([]byte, error) {
 	}
 	return plain, nil
 }
+
+// Reseal changes the passphrase of the key files in dir: it reads them
+// with oldPass ("" for files that are not encrypted), seals each with
+// newPass ("" writes them unencrypted) and replaces them. Every new file
+// is written and synced under a temporary name before the first is
+// renamed over its old one, so a failure before the renames leaves the old
+// files as they were; the renames themselves take microseconds. The
+// public identity file does not change.
+func Reseal(ctx context.Context, dir, oldPass, newPass string) error {
+	ks, err := Read(ctx, dir, oldPass)
+	if err != nil {
+		return err
+	}
+	p2p, err := crypto.MarshalPrivateKey(ks.P2P)
+	if err != nil {
+		return fmt.Errorf("encode libp2p key: %w", err)
+	}
+	data := [][]byte{p2p, []byte(ks.Age.String() + "\n"), ks.Store} // in the order of Files
+	if newPass != "" {
+		var g errgroup.Group
+		for i, name := range Files {
+			plain := data[i]
+			g.Go(func() error {
+				sealed, err := seal(plain, newPass)
+				if err != nil {
+					return fmt.Errorf("encrypt %s: %w", name, err)
+				}
+				data[i] = sealed
+				return nil
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+	staged := make([]string, len(Files))
+	defer func() {
+		for _, s := range staged {
+			if s != "" {
+				os.Remove(s)
+			}
+		}
+	}()
+	for i, name := range Files {
+		tmp, err := os.CreateTemp(dir, "."+name+".reseal*")
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		staged[i] = tmp.Name()
+		_, err = tmp.Write(data[i])
+		if err == nil {
+			err = tmp.Chmod(0o600)
+		}
+		if err == nil {
+			err = tmp.Sync()
+		}
+		if cerr := tmp.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	for i, name := range Files {
+		if err := os.Rename(staged[i], filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("replace %s (the key files may now be under two passphrases; run the change again with each): %w", filepath.Join(dir, name), err)
+		}
+		staged[i] = ""
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // the renames reach the disk
+		d.Close()
+	}
+	return nil
+}

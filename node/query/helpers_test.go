@@ -181,7 +181,7 @@ func (n *testNode) importAll(t testing.TB, ref string, answers []sdk.Answers) {
 			t.Fatal(err)
 		}
 	}
-	res, err := n.book.Import(context.Background(), &buf, records.ImportOptions{Form: ref, Format: records.FormatJSONL})
+	res, err := n.book.Import(context.Background(), &buf, records.ImportOptions{Form: ref, Format: records.FormatJSONL, AllowDuplicates: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -293,7 +293,7 @@ func (b *Book) Edit(ctx context.Context, id string, a sdk.Answers) (Record, erro
 	next := cur
 	next.Version++
 	next.Updated = b.stamp()
-	next.Fields, next.Common = a, c
+	next.Fields, next.Common, next.Purged = a, c, nil
 	next.SubJurisdiction = subJurisdiction(a)
 	next.Date = EventDate(cur.Kind, c, cur.Created)
 	if err := b.replace(cur, next); err != nil {
@@ -317,7 +317,7 @@ func (b *Book) Delete(ctx context.Context, id string) (Record, error) {
 	tomb.Version++
 	tomb.Updated = b.stamp()
 	tomb.Deleted = true
-	tomb.Fields, tomb.Common = nil, nil
+	tomb.Fields, tomb.Common, tomb.Purged = nil, nil, nil
 	if err := b.replace(cur, tomb); err != nil {
 		return Record{}, err
 	}
@@ -341,45 +341,7 @@ func (b *Book) formOf(r Record) (sdk.FormInfo, error) {
 // replace makes next the current version of a record whose current version
 // was cur, moving cur into the history, in one transaction.
 func (b *Book) replace(cur, next Record) error {
-	val, idx, err := encode(next)
-	if err != nil {
-		return err
-	}
-	old, _, err := encode(cur)
-	if err != nil {
-		return err
-	}
-	err = b.st.Update(func(tx *store.Tx) error {
-		now, err := b.current(tx, cur.ID)
-		if err != nil {
-			return err
-		}
-		if now.Version != cur.Version {
-			return fmt.Errorf("record %s: %w (now at version %d); look at it again", cur.ID, ErrChanged, now.Version)
-		}
-		if err := tx.Put(spaceHistory, historyKey(cur.ID, cur.Version), old); err != nil {
-			return err
-		}
-		if err := tx.Put(spaceRecord, []byte(next.ID), val); err != nil {
-			return err
-		}
-		if ok, nk := indexKey(cur.Summary()), indexKey(next.Summary()); string(ok) != string(nk) {
-			if err := tx.Delete(spaceIndex, ok); err != nil {
-				return err
-			}
-			if err := tx.Delete(spaceIndicators, ok); err != nil {
-				return err
-			}
-		}
-		if next.Deleted {
-			if err := tx.Delete(spaceIndicators, indexKey(next.Summary())); err != nil {
-				return err
-			}
-		} else if err := putIndicators(tx, next); err != nil {
-			return err
-		}
-		return tx.Put(spaceIndex, indexKey(next.Summary()), idx)
-	})
+	err := b.st.Update(func(tx *store.Tx) error { return b.putVersion(tx, cur, next) })
 	if errors.Is(err, store.ErrConflict) {
 		return fmt.Errorf("record %s: %w; run the command again", cur.ID, ErrChanged)
 	}
@@ -388,6 +350,55 @@ func (b *Book) replace(cur, next Record) error {
 	}
 	b.sync()
 	return nil
+}
+
+// putVersion makes next the current version of a record whose current
+// version is cur, moving cur into the history, within tx. It fails with
+// ErrChanged when the record is no longer at cur.
+func (b *Book) putVersion(tx *store.Tx, cur, next Record) error {
+	return b.putVersionAs(tx, cur, cur, next)
+}
+
+// putVersionAs is putVersion that keeps cur in the history as old (cur
+// without its purged answers).
+func (b *Book) putVersionAs(tx *store.Tx, cur, asOld, next Record) error {
+	val, idx, err := encode(next)
+	if err != nil {
+		return err
+	}
+	old, _, err := encode(asOld)
+	if err != nil {
+		return err
+	}
+	now, err := b.current(tx, cur.ID)
+	if err != nil {
+		return err
+	}
+	if now.Version != cur.Version {
+		return fmt.Errorf("record %s: %w (now at version %d); look at it again", cur.ID, ErrChanged, now.Version)
+	}
+	if err := tx.Put(spaceHistory, historyKey(cur.ID, cur.Version), old); err != nil {
+		return err
+	}
+	if err := tx.Put(spaceRecord, []byte(next.ID), val); err != nil {
+		return err
+	}
+	if ok, nk := indexKey(cur.Summary()), indexKey(next.Summary()); string(ok) != string(nk) {
+		if err := tx.Delete(spaceIndex, ok); err != nil {
+			return err
+		}
+		if err := tx.Delete(spaceIndicators, ok); err != nil {
+			return err
+		}
+	}
+	if next.Deleted {
+		if err := tx.Delete(spaceIndicators, indexKey(next.Summary())); err != nil {
+			return err
+		}
+	} else if err := putIndicators(tx, next); err != nil {
+		return err
+	}
+	return tx.Put(spaceIndex, indexKey(next.Summary()), idx)
 }
 
 // Indicators recomputes the common indicators of record id's current

@@ -135,7 +135,9 @@ func TestPendingImportInvisible(t *testing.T) {
 	}
 	a := answers(t, "rs", "judgment.v1.json")
 	data := csvOf(keysOf(a), ",", a, a, a)
-	recs, err := tb.checkRows(ctx, strings.NewReader(data), fi, parseCSV, func(Progress) {})
+	plan, err := tb.checkRows(ctx, &source{in: &limitedReader{r: strings.NewReader(data), left: MaxImportBytes, limit: MaxImportBytes}}, fi, parseCSV,
+		newIdentity(tb.Book, fi, true), nil, func(Progress) {})
+	recs := plan.recs
 	if err != nil || len(recs) != 3 {
 		t.Fatalf("checkRows: %d records, %v", len(recs), err)
 	}
@@ -188,7 +190,7 @@ func TestPendingImportInvisible(t *testing.T) {
 		t.Fatal(err)
 	}
 	assertInvisible("before the second commit marker")
-	if err := tb.commitImport(imp, st); err != nil {
+	if err := tb.commitImport(imp, st, nil); err != nil {
 		t.Fatal(err)
 	}
 	l, err := tb.List(ctx, Filter{Import: imp})

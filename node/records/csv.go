@@ -32,9 +32,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 const notUTF8 = `must be UTF-8 text: save the file as "CSV UTF-8" (Excel) or with character set "Unicode (UTF-8)" (LibreOffice)`
 
 // parseCSV reads a CSV file on form fi.
-func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
-	br := bufio.NewReaderSize(in, 64<<10)
-	if err := skipBOM(br); err != nil {
+func parseCSV(src *source, fi sdk.FormInfo, c *chunker) error {
+	br, err := openText(src)
+	if err != nil {
 		return err
 	}
 	comma := sniffComma(br)
@@ -73,11 +73,11 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 			}
 			continue
 		}
-		a, errs, blank := csvRow(sf, cols, row, rec)
+		a, m, errs, blank := csvRow(sf, cols, row, rec)
 		if blank {
 			continue
 		}
-		if err := c.add(row, int(cr.InputOffset()-start), a, errs); err != nil {
+		if err := c.add(row, int(cr.InputOffset()-start), a, m, errs); err != nil {
 			return err
 		}
 	}
@@ -85,7 +85,8 @@ func parseCSV(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 }
 
 // csvColumns maps the header's columns to field ids: "" for a column
-// without a header (its cells must be empty), "-" for a metadata column.
+// without a header (its cells must be empty), the column's name for a
+// metadata column ("_id").
 // A header is a field id, a template's "Label * [field_id]", or the
 // field's label in any of the form's languages.
 func csvColumns(sf *sheetForm, header []string) ([]string, error) {
@@ -101,7 +102,7 @@ func csvColumns(sf *sheetForm, header []string) ([]string, error) {
 		case h == "":
 			continue
 		case isMetaColumn(h):
-			cols[i] = "-"
+			cols[i] = h // "_id", "_version", …: field ids never start with "_"
 			continue
 		case !known:
 			return nil, RowError{Row: 1, Field: clip(h, 64), Rule: fmt.Sprintf(
@@ -132,12 +133,12 @@ func isMetaColumn(h string) bool {
 // row with no value at all (spreadsheets export empty rows as ",,,,"). A
 // cell that does not parse is reported and left out of the answers, which
 // still go to the plugin, so that one run reports every problem of a row.
-func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers, errs []RowError, blank bool) {
-	fi := sf.fi
+func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers, m rowMeta, errs []RowError, blank bool) {
 	if blankRow(rec) {
-		return nil, nil, true
+		return nil, m, nil, true
 	}
-	cells := make(map[string]string, len(cols))
+	var id, version string
+	a = make(sdk.Answers, len(cols))
 	beyond, last := -1, -1 // the first and last cell with a value beyond the header
 	for i, cell := range rec {
 		if strings.TrimSpace(cell) == "" {
@@ -149,19 +150,24 @@ func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers,
 				beyond = i
 			}
 			last = i
-		case cols[i] == "-":
+		case cols[i] == "_id":
+			id = strings.TrimSpace(cell)
+		case cols[i] == "_version":
+			version = strings.TrimSpace(cell)
+		case strings.HasPrefix(cols[i], "_"):
 		case cols[i] == "":
 			errs = append(errs, RowError{Row: row, Field: "column " + columnName(i),
 				Rule: "holds a value, but its column has no field id in the header row"})
 		case !utf8.ValidString(cell):
 			errs = append(errs, RowError{Row: row, Field: cols[i], Rule: notUTF8})
 		default:
-			v, rule := sf.cell(sf.fields[cols[i]], cell)
+			f := sf.fields[cols[i]]
+			v, rule := sf.cell(f, cell)
 			if rule != "" {
 				errs = append(errs, RowError{Row: row, Field: cols[i], Rule: rule, Got: clip(strings.TrimSpace(cell), 64)})
 				continue
 			}
-			cells[cols[i]] = v
+			a[cols[i]] = answerOf(f, v)
 		}
 	}
 	switch {
@@ -172,20 +178,9 @@ func csvRow(sf *sheetForm, cols []string, row int, rec []string) (a sdk.Answers,
 		errs = append(errs, RowError{Row: row, Field: "columns " + columnName(beyond) + " to " + columnName(last),
 			Rule: fmt.Sprintf("hold values, but the header row has only %d columns", len(cols))})
 	}
-	a, ferrs := sdk.AnswersFromStrings(fi, cells)
-	if len(ferrs) > 0 {
-		for _, fe := range ferrs {
-			errs = append(errs, RowError{Row: row, Field: fe.Field, Rule: fe.Rule, Got: fe.Got})
-			delete(cells, fe.Field)
-		}
-		if a, ferrs = sdk.AnswersFromStrings(fi, cells); len(ferrs) > 0 {
-			return nil, errs, false // cannot happen: the cells left parsed before
-		}
-	}
-	if a == nil {
-		a = sdk.Answers{}
-	}
-	return a, errs, false
+	m, merrs := metaOf(row, false, id, version)
+	errs = append(errs, merrs...)
+	return a, m, errs, false
 }
 
 func blankRow(rec []string) bool {
@@ -214,17 +209,28 @@ func csvError(row int, err error) error {
 	return err
 }
 
-// skipBOM skips a UTF-8 byte-order mark and refuses UTF-16, which
-// spreadsheets write as "Unicode text".
-func skipBOM(br *bufio.Reader) error {
+// openText opens a text file (CSV, JSON Lines) for reading as UTF-8: it
+// skips a UTF-8 byte-order mark, refuses UTF-16, which spreadsheets write
+// as "Unicode text", and reads a file in another encoding as UTF-8 (see
+// textReader).
+func openText(src *source) (*bufio.Reader, error) {
+	br := bufio.NewReaderSize(src.in, 64<<10)
 	head, _ := br.Peek(3)
 	switch {
 	case bytes.HasPrefix(head, utf8BOM):
 		_, _ = br.Discard(len(utf8BOM))
+		return br, nil // the mark says UTF-8
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return RowError{Row: 1, Rule: "the file is UTF-16 (\"Unicode text\"); it " + notUTF8}
+		return nil, RowError{Row: 1, Rule: "the file is UTF-16 (\"Unicode text\"); it " + notUTF8}
 	}
-	return nil
+	br, enc, err := textReader(br, src.encoding)
+	if err != nil {
+		return nil, err
+	}
+	if enc != "" {
+		src.read = encodingNote(enc, src.encoding == "")
+	}
+	return br, nil
 }
 
 // sniffComma picks the separator of the header row: comma, semicolon or

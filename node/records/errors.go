@@ -57,18 +57,23 @@ func (e *InvalidRecordError) Is(target error) bool {
 type RowError struct {
 	// Row is the row as a spreadsheet numbers it (the header is row 1, the
 	// first record row 2) for CSV, and the line number for JSON Lines.
-	Row   int    `json:"row"`
-	Line  bool   `json:"line,omitempty"`  // Row is a line of a JSON Lines file
-	Field string `json:"field,omitempty"` // field id (column); "" for the whole row
-	Rule  string `json:"rule"`            // what is allowed
-	Got   string `json:"got,omitempty"`
+	Row  int  `json:"row"`
+	Line bool `json:"line,omitempty"` // Row is a line of a JSON Lines file
+	// Record: Row is the number of a record in a JSON export's array.
+	Record bool   `json:"record,omitempty"`
+	Field  string `json:"field,omitempty"` // field id (column); "" for the whole row
+	Rule   string `json:"rule"`            // what is allowed
+	Got    string `json:"got,omitempty"`
 }
 
 func (e RowError) Error() string {
 	var b strings.Builder
-	if e.Line {
+	switch {
+	case e.Record:
+		fmt.Fprintf(&b, "record %d", e.Row)
+	case e.Line:
 		fmt.Fprintf(&b, "line %d", e.Row)
-	} else {
+	default:
 		fmt.Fprintf(&b, "row %d", e.Row)
 	}
 	b.WriteString(", ")

@@ -21,13 +21,29 @@ import (
 // date, in format: FormatJSON (a JSON array of records, fields and
 // indicators included) or FormatCSV (the records of one form, one per
 // row: MetaColumns, then the form's field ids, as import reads them; with
-// a UTF-8 byte-order mark, so that spreadsheets read the letters right).
+// a UTF-8 byte-order mark, so that spreadsheets read the letters right;
+// separated by semicolons, see Dialect).
 // Deleted records are left out unless f.Deleted. Export is for the
 // partner's own use: it holds personal and free-text fields. It returns
 // how many records it wrote.
 func (b *Book) Export(ctx context.Context, w io.Writer, f Filter, format Format) (int, error) {
+	return b.ExportWith(ctx, w, f, ExportOptions{Format: format})
+}
+
+// ExportOptions say how an export is written.
+type ExportOptions struct {
+	Format  Format
+	Dialect Dialect // of a CSV export; the zero Dialect is DialectSemicolon
+}
+
+// ExportWith is Export with options: a CSV export's dialect.
+func (b *Book) ExportWith(ctx context.Context, w io.Writer, f Filter, opts ExportOptions) (int, error) {
+	format := opts.Format
 	if _, err := ParseFormat(string(format), true); err != nil {
 		return 0, err
+	}
+	if opts.Dialect.Comma == 0 {
+		opts.Dialect = DialectSemicolon
 	}
 	sums, err := b.List(ctx, f)
 	if err != nil {
@@ -51,7 +67,7 @@ func (b *Book) Export(ctx context.Context, w io.Writer, f Filter, format Format)
 	if format == FormatJSON {
 		err = writeJSON(bw, recs)
 	} else {
-		err = b.writeCSV(bw, f, recs)
+		err = b.writeCSV(bw, f, recs, opts.Dialect)
 	}
 	if err == nil {
 		err = bw.Flush()
@@ -99,7 +115,7 @@ func writeJSON(w io.Writer, recs []Record) error {
 // writeCSV writes the records of one form as CSV. The columns are the
 // fields of every version the records were entered on, in form order,
 // fields a later version added after the earlier ones.
-func (b *Book) writeCSV(w io.Writer, f Filter, recs []Record) error {
+func (b *Book) writeCSV(w io.Writer, f Filter, recs []Record, d Dialect) error {
 	formID, _, _ := ParseRef(f.Form)
 	versions := map[int]bool{}
 	for _, r := range recs {
@@ -137,6 +153,7 @@ func (b *Book) writeCSV(w io.Writer, f Filter, recs []Record) error {
 		return err
 	}
 	cw := csv.NewWriter(w)
+	cw.Comma = d.Comma
 	if err := cw.Write(append(slices.Clone(MetaColumns), cols...)); err != nil {
 		return err
 	}

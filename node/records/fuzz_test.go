@@ -51,6 +51,12 @@ func seedFiles(f *testing.F, pattern string) int {
 // none is lowered for the fuzzer), and checks what any parser must
 // guarantee.
 func runParser(t *testing.T, p parser, fi sdk.FormInfo, data []byte, lines bool) {
+	runParserOf(t, p, fi, data, lines, false)
+}
+
+// runParserOf is runParser for rows that are lines (JSON Lines) or records
+// (a JSON export) rather than spreadsheet rows.
+func runParserOf(t *testing.T, p parser, fi sdk.FormInfo, data []byte, lines, records bool) {
 	fields := map[string]bool{}
 	for _, fd := range fi.Fields {
 		fields[fd.ID] = true
@@ -61,10 +67,10 @@ func runParser(t *testing.T, p parser, fi sdk.FormInfo, data []byte, lines bool)
 		chunks = append(chunks, ch)
 		return nil
 	})
-	err := p(in, fi, c)
+	err := p(&source{in: in}, fi, c)
 	last := 0
 	first := 2 // CSV: the header is row 1
-	if lines {
+	if lines || records {
 		first = 1
 	}
 	problems, unchecked := 0, 0
@@ -87,7 +93,7 @@ func runParser(t *testing.T, p parser, fi sdk.FormInfo, data []byte, lines bool)
 			if len(a) > len(fi.Fields) {
 				t.Fatalf("row %d: %d answers held for a form of %d fields", ch.rows[i], len(a), len(fi.Fields))
 			}
-			if !lines {
+			if !lines && !records {
 				for k := range a {
 					if !fields[k] {
 						t.Fatalf("row %d: answer to %q, not a field of the form", ch.rows[i], k)
@@ -97,7 +103,7 @@ func runParser(t *testing.T, p parser, fi sdk.FormInfo, data []byte, lines bool)
 		}
 		for _, re := range append(ch.errs, flatten(ch.pre)...) {
 			problems++
-			if re.Row < 1 || re.Rule == "" || re.Line != lines {
+			if re.Row < 1 || re.Rule == "" || re.Line != lines || re.Record != records {
 				t.Fatalf("bad row error %+v", re)
 			}
 		}
@@ -230,4 +236,20 @@ func FuzzCSVGuard(f *testing.F) {
 			t.Fatalf("guard stopped at row %d (%v), which encoding/csv reads within the caps: %d cells, %d bytes", re.Row, re, len(p.cells), p.size)
 		}
 	})
+}
+
+func FuzzParseJSON(f *testing.F) {
+	seeds := []string{
+		`[]`, "[\n" + `{"id":"aaaaaaaaaaaaaaaaaaaaaaaaaa","form":"rs.judgment@2","version":1,"fields":{"court":"X","victims":2}}` + "\n]\n",
+		`[{"id":"x","form":"ba.judgment@1","fields":{}},{"form":"rs.judgment@1","deleted":true}]`,
+		`[{"form":"rs","fields":[1]}]`, `[{"form":"rs.judgment@2","fields":{"a":1,"a":2}}`, `{"court":"X"}`, "\ufeff[]", `[1,2,3]`,
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	if len(seeds) == 0 {
+		f.Fatal("no seeds")
+	}
+	fi := schemaForm(f)
+	f.Fuzz(func(t *testing.T, data []byte) { runParserOf(t, parseJSON, fi, data, false, true) })
 }

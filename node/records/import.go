@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,7 +26,8 @@ type Format string
 const (
 	FormatCSV   Format = "csv"   // import and export: header row of field ids, one record per row
 	FormatJSONL Format = "jsonl" // import: one JSON object of answers per line
-	FormatJSON  Format = "json"  // export: a JSON array of records
+	FormatXLSX  Format = "xlsx"  // import: an Excel workbook, laid out as a CSV file
+	FormatJSON  Format = "json"  // export: a JSON array of records; import: such an export (a backup)
 )
 
 // ParseFormat checks a format name for import (csv, jsonl) or, with
@@ -33,12 +35,12 @@ const (
 func ParseFormat(s string, export bool) (Format, error) {
 	f := Format(strings.ToLower(s))
 	switch {
-	case f == FormatCSV, f == FormatJSONL && !export, f == FormatJSON && export:
+	case f == FormatCSV, f == FormatJSON, (f == FormatJSONL || f == FormatXLSX) && !export:
 		return f, nil
 	case export:
 		return "", invalidf("format %q: export writes csv or json", clip(s, 20))
 	}
-	return "", invalidf("format %q: import reads csv or jsonl (JSON Lines)", clip(s, 20))
+	return "", invalidf("format %q: import reads csv, xlsx (Excel), jsonl (JSON Lines) or json (a kolo JSON export)", clip(s, 20))
 }
 
 // FormatOf guesses an import file's format from its name: .csv, or .jsonl
@@ -49,6 +51,10 @@ func FormatOf(name string) (Format, bool) {
 		return FormatCSV, true
 	case ".jsonl", ".ndjson":
 		return FormatJSONL, true
+	case ".xlsx":
+		return FormatXLSX, true
+	case ".json":
+		return FormatJSON, true
 	}
 	return "", false
 }
@@ -56,10 +62,47 @@ func FormatOf(name string) (Format, bool) {
 // ImportOptions say what an import reads.
 type ImportOptions struct {
 	Form   string // "rs.judgment" (latest version) or "rs.judgment@1"
-	Format Format // FormatCSV or FormatJSONL
+	Format Format // FormatCSV, FormatXLSX or FormatJSONL
+	// Encoding is the text encoding of a CSV or JSON Lines file: one of
+	// Encodings, or "" to read UTF-8 and detect Windows-1250 and -1251.
+	Encoding string
+	// Sheet names the sheet of a workbook to read ("" for the first).
+	Sheet string
+	// AllowDuplicates adds rows that look like records already held (the
+	// same case number and court) instead of refusing them.
+	AllowDuplicates bool
+	// DryRun checks every row and says what the import would do, and
+	// stores nothing.
+	DryRun bool
 	// Progress, if set, is called from time to time with how far the
 	// import got. It runs on the importing goroutine; keep it quick.
 	Progress func(Progress)
+}
+
+// Query encodes the options a file's bytes do not carry as URL query
+// parameters, for the local API; ImportOptionsFromQuery decodes them.
+func (o ImportOptions) Query() url.Values {
+	q := url.Values{"form": {o.Form}, "format": {string(o.Format)}}
+	if o.Encoding != "" {
+		q.Set("encoding", o.Encoding)
+	}
+	if o.Sheet != "" {
+		q.Set("sheet", o.Sheet)
+	}
+	if o.AllowDuplicates {
+		q.Set("allow_duplicates", "true")
+	}
+	if o.DryRun {
+		q.Set("dry_run", "true")
+	}
+	return q
+}
+
+// ImportOptionsFromQuery decodes ImportOptions.Query; format is the
+// format already checked.
+func ImportOptionsFromQuery(q url.Values, format Format) ImportOptions {
+	return ImportOptions{Form: q.Get("form"), Format: format, Encoding: q.Get("encoding"), Sheet: q.Get("sheet"),
+		AllowDuplicates: q.Get("allow_duplicates") == "true", DryRun: q.Get("dry_run") == "true"}
 }
 
 // Progress reports how far an import got.
@@ -74,12 +117,30 @@ type Progress struct {
 type ImportResult struct {
 	ID      string `json:"import"`  // the import's ID (kolo record list --import ID)
 	Form    string `json:"form"`    // "rs.judgment@2"
-	Records int    `json:"records"` // records stored
+	Records int    `json:"records"` // records stored: added and updated
+	// Added, Updated and Unchanged count the rows that added a record, added
+	// a version to a record held (a row with its _id), and named a record
+	// held with the answers it has.
+	Added     int  `json:"added"`
+	Updated   int  `json:"updated"`
+	Unchanged int  `json:"unchanged"`
+	DryRun    bool `json:"dry_run,omitempty"` // nothing was stored: the counts say what would be
+	// Read says how the file was read when that is worth knowing: "read
+	// as Windows-1250 (detected: the file is not UTF-8)".
+	Read string `json:"read,omitempty"`
 }
 
 // chunkRows is how many rows the import checks in one host.Check call
 // (which the host sends to the plugin in batches of sdk.BatchRecords).
 const chunkRows = 1024
+
+// MaxImportUpdates caps the records held one import may change: their new
+// versions are written with the commit marker in one transaction, which
+// Badger caps at about 2.4 MB (docs/store.md).
+const MaxImportUpdates = 500
+
+// checkers is how many chunks the plugin checks at once.
+const checkers = 2
 
 // staged is one checked record, encoded, waiting to be written.
 type staged struct {
@@ -121,30 +182,99 @@ func (b *Book) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Imp
 	if err != nil {
 		return ImportResult{}, err
 	}
-	parse := parseCSV
-	if format == FormatJSONL {
-		parse = parseJSONL
-	}
+	parse := map[Format]parser{FormatCSV: parseCSV, FormatJSONL: parseJSONL, FormatXLSX: parseXLSX, FormatJSON: parseJSON}[format]
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(Progress) {}
 	}
 
-	recs, err := b.checkRows(ctx, r, fi, parse, progress)
+	encoding, err := ParseEncoding(opts.Encoding)
 	if err != nil {
 		return ImportResult{}, err
 	}
+	src := &source{in: &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}, encoding: encoding, sheet: opts.Sheet}
+	idn := newIdentity(b, fi, opts.AllowDuplicates)
+	if opts.DryRun {
+		p, err := b.checkRows(ctx, src, fi, parse, idn, nil, progress)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		return ImportResult{Form: fi.Ref(), Added: p.added, Updated: len(p.updates), Unchanged: p.unchanged, DryRun: true, Read: src.read}, nil
+	}
+	// New records are written, invisible, while later rows are checked
+	// (see writeImport); a bad row anywhere removes them again.
 	imp := newID()
-	if err := b.writeImport(ctx, imp, fi, recs, progress); err != nil {
+	st := importState{State: statePending, Form: fi.Ref(), Started: b.stamp()}
+	if err := b.putImportState(imp, st); err != nil {
+		return ImportResult{}, fmt.Errorf("import: begin: %w", err)
+	}
+	w := b.startWriter(ctx, imp)
+	p, err := b.checkRows(ctx, src, fi, parse, idn, w.write, progress)
+	if werr := w.finish(); err == nil && werr != nil {
+		err = fmt.Errorf("import: write records: %w", werr)
+	}
+	if err != nil {
+		b.abandon(ctx, imp)
 		return ImportResult{}, err
 	}
-	return ImportResult{ID: imp, Form: fi.Ref(), Records: len(recs)}, nil
+	res := ImportResult{Form: fi.Ref(), Records: p.added + len(p.updates), Added: p.added, Updated: len(p.updates),
+		Unchanged: p.unchanged, Read: src.read}
+	if res.Records == 0 {
+		b.abandon(ctx, imp) // only the marker: every row is a record held as it is
+		return res, nil
+	}
+	res.ID = imp
+	st.Records, st.Updated = p.added, len(p.updates)
+	if err := b.writeImport(ctx, imp, st, p.updates, progress); err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
 }
 
-// checkRows parses the file and checks every row. It returns the encoded
-// records, or an *ImportError when any row is bad.
-func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
-	parse parser, progress func(Progress)) ([]staged, error) {
+// importPlan is what a checked import writes.
+type importPlan struct {
+	recs      []staged // records to add, when checkRows is given no writer
+	added     int      // records added (written, or in recs)
+	updates   []judged // versions to add to records held
+	unchanged int      // rows that are records held as they are
+}
+
+// importWriter writes the records of a pending import as checkRows hands
+// them over, one batch per chunk, on its own goroutine.
+type importWriter struct {
+	ch   chan []staged
+	done chan struct{}
+	err  error
+}
+
+func (b *Book) startWriter(ctx context.Context, imp string) *importWriter {
+	w := &importWriter{ch: make(chan []staged, 2), done: make(chan struct{})}
+	go func() {
+		defer close(w.done)
+		for recs := range w.ch {
+			if w.err == nil {
+				w.err = b.writeStaged(ctx, imp, recs, func(Progress) {})
+			}
+		}
+	}()
+	return w
+}
+
+func (w *importWriter) write(recs []staged) { w.ch <- recs }
+
+// finish waits for what was handed over to be written.
+func (w *importWriter) finish() error {
+	close(w.ch)
+	<-w.done
+	return w.err
+}
+
+// checkRows parses the file and checks every row. It hands the encoded
+// new records of each chunk to write while no row was bad so far (or
+// keeps them in the plan's recs when write is nil), and returns the
+// plan, or an *ImportError when any row is bad.
+func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
+	parse parser, idn *identity, write func([]staged), progress func(Progress)) (importPlan, error) {
 	// Three stages overlap: reading rows, the plugin checking a chunk, and
 	// encoding the records of the chunk checked before.
 	type checked struct {
@@ -155,11 +285,11 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 	chunks := make(chan rowChunk, 2)
 	results := make(chan checked, 2)
 	var fileErr error // a verdict on the file (a bad header, CSV syntax, too large); rows before it are still checked
-	in := &limitedReader{r: r, left: b.maxImport, limit: b.maxImport}
+	in := src.in
 	problems := new(atomic.Int64) // found by the parser and the plugin: at MaxImportErrors, checking stops
 	g.Go(func() error {
 		defer close(chunks)
-		err := parse(in, fi, newChunkerFor(in, problems, func(ch rowChunk) error {
+		err := parse(src, fi, newChunkerFor(in, problems, func(ch rowChunk) error {
 			select {
 			case chunks <- ch:
 				return nil
@@ -177,22 +307,43 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 		}
 		return err
 	})
+	// The plugin checks up to checkers chunks at once (a plugin process
+	// serves concurrent calls; one call keeps one core busy); the results
+	// are taken in the file's order.
+	pending := make(chan chan checked, checkers)
+	g.Go(func() error {
+		defer close(pending)
+		for ch := range chunks {
+			done := make(chan checked, 1)
+			select {
+			case pending <- done:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			g.Go(func() error {
+				var res []sdk.Result
+				if len(ch.answers) > 0 {
+					var err error
+					if res, err = b.checkChunk(gctx, fi, ch); err != nil {
+						return fmt.Errorf("import: check rows %d..%d on %s: %w", ch.rows[0], ch.rows[len(ch.rows)-1], fi.Ref(), err)
+					}
+				}
+				done <- checked{ch, res}
+				return nil
+			})
+		}
+		return nil
+	})
 	g.Go(func() error {
 		defer close(results)
-		for ch := range chunks {
-			var res []sdk.Result
-			if len(ch.answers) > 0 {
-				var err error
-				res, err = b.forms.Check(gctx, fi.ID, fi.Version, ch.answers)
-				if err == nil && len(res) != len(ch.answers) {
-					err = fmt.Errorf("%d results for %d rows", len(res), len(ch.answers))
-				}
-				if err != nil {
-					return fmt.Errorf("import: check rows %d..%d on %s: %w", ch.rows[0], ch.rows[len(ch.rows)-1], fi.Ref(), err)
-				}
-			}
+		for done := range pending {
 			select {
-			case results <- checked{ch, res}:
+			case c := <-done:
+				select {
+				case results <- c:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
 			case <-gctx.Done():
 				return gctx.Err()
 			}
@@ -214,7 +365,7 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 	}
 	now := b.stamp()
 	var (
-		recs   []staged
+		plan   importPlan
 		encErr error
 	)
 	for c := range results {
@@ -227,6 +378,7 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 			ie.Unchecked += ch.unchecked
 		}
 		errs := append([]RowError(nil), ch.errs...)
+		var recs []staged
 		for i, rs := range c.res {
 			if pre := ch.pre[i]; len(pre) > 0 || !rs.Valid() {
 				errs = append(errs, pre...)
@@ -238,36 +390,78 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 				}
 				continue
 			}
-			if len(errs) > 0 || ie.BadRows > 0 || encErr != nil {
-				continue // nothing will be stored: spare the encoding
-			}
 			cm := rs.Common
 			if cm == nil {
 				cm = sdk.Common{}
 			}
-			s, err := stage(b.newRecord(fi, ch.answers[i], cm, now, ""))
+			rowFI := fi
+			if ref := ch.meta[i].form; ref != "" && ref != fi.Ref() {
+				id, v, _ := ParseRef(ref)
+				rowFI, _ = b.forms.Form(id, v) // checkChunk found it served
+			}
+			j, jerrs := idn.judge(ctx, ch.rows[i], ch.lines, ch.meta[i], rowFI.Ref(), ch.answers[i], cm)
+			if len(jerrs) > 0 {
+				errs = append(errs, jerrs...)
+				problems.Add(int64(len(jerrs)))
+				continue
+			}
+			if len(errs) > 0 || ie.BadRows > 0 || encErr != nil {
+				continue // nothing will be stored: spare the encoding
+			}
+			switch j.action {
+			case actionUnchanged:
+				plan.unchanged++
+				continue
+			case actionUpdate:
+				if len(plan.updates) == MaxImportUpdates {
+					errs = append(errs, RowError{Row: ch.rows[i], Line: ch.lines, Field: "_id", Rule: fmt.Sprintf(
+						"changes record %s, one more than the %d records held one import may change (they change in one atomic commit): split the file", j.cur.ID, MaxImportUpdates)})
+					problems.Add(1)
+					continue
+				}
+				plan.updates = append(plan.updates, j)
+				continue
+			}
+			rec := b.newRecord(rowFI, ch.answers[i], cm, now, "")
+			if j.id != "" {
+				rec.ID = j.id
+			}
+			s, err := stage(rec)
 			if err != nil {
 				encErr = err
 				continue
 			}
 			recs = append(recs, s)
 		}
+		if ch.records {
+			for k := range errs {
+				errs[k].Record, errs[k].Line = true, false
+			}
+		}
+		if len(recs) > 0 && len(errs) == 0 && ie.BadRows == 0 && encErr == nil {
+			plan.added += len(recs)
+			if write != nil {
+				write(recs)
+			} else {
+				plan.recs = append(plan.recs, recs...)
+			}
+		}
 		bad(errs)
 		progress(Progress{Stage: "check", Bytes: ch.bytes})
 	}
 	if err := g.Wait(); err != nil {
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("import: %w", ctx.Err())
+			return importPlan{}, fmt.Errorf("import: %w", ctx.Err())
 		}
-		return nil, err
+		return importPlan{}, err
 	}
 	if encErr != nil {
-		return nil, encErr
+		return importPlan{}, encErr
 	}
 	if fileErr != nil {
 		var re RowError
 		if !errors.As(fileErr, &re) {
-			return nil, fmt.Errorf("import refused, nothing was stored: %w", fileErr)
+			return importPlan{}, fmt.Errorf("import refused, nothing was stored: %w", fileErr)
 		}
 		if re.Row != lastBad {
 			ie.BadRows++
@@ -275,12 +469,58 @@ func (b *Book) checkRows(ctx context.Context, r io.Reader, fi sdk.FormInfo,
 		ie.add(re)
 	}
 	if ie.BadRows > 0 {
-		return nil, ie
+		return importPlan{}, ie
 	}
-	if len(recs) == 0 {
-		return nil, invalidf("import: the file holds no records (after the header row, for CSV)")
+	if plan.added+len(plan.updates)+plan.unchanged == 0 {
+		return importPlan{}, invalidf("import: the file holds no records (after the header row, for CSV)")
 	}
-	return recs, nil
+	return plan, nil
+}
+
+// checkChunk has the plugin check a chunk's rows, each on its form
+// version: fi's, or the row's own (a JSON export's records keep theirs).
+func (b *Book) checkChunk(ctx context.Context, fi sdk.FormInfo, ch rowChunk) ([]sdk.Result, error) {
+	byRef := map[string][]int{}
+	for i := range ch.answers {
+		ref := ch.meta[i].form
+		if ref == "" {
+			ref = fi.Ref()
+		}
+		byRef[ref] = append(byRef[ref], i)
+	}
+	if _, ok := byRef[fi.Ref()]; ok && len(byRef) == 1 {
+		res, err := b.forms.Check(ctx, fi.ID, fi.Version, ch.answers)
+		if err == nil && len(res) != len(ch.answers) {
+			err = fmt.Errorf("%d results for %d rows", len(res), len(ch.answers))
+		}
+		return res, err
+	}
+	res := make([]sdk.Result, len(ch.answers))
+	for ref, idx := range byRef {
+		id, v, err := ParseRef(ref)
+		if _, ok := b.forms.Form(id, v); err != nil || v == 0 || !ok {
+			for _, i := range idx {
+				res[i] = sdk.Result{Errors: []sdk.FieldError{{Field: "form", Rule: fmt.Sprintf(
+					"is %s, which no plugin serves here: install or restart the plugin that serves it (kolo forms list)", clip(ref, 40))}}}
+			}
+			continue
+		}
+		batch := make([]sdk.Answers, len(idx))
+		for j, i := range idx {
+			batch[j] = ch.answers[i]
+		}
+		r, err := b.forms.Check(ctx, id, v, batch)
+		if err == nil && len(r) != len(batch) {
+			err = fmt.Errorf("%d results for %d rows", len(r), len(batch))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("on %s: %w", ref, err)
+		}
+		for j, i := range idx {
+			res[i] = r[j]
+		}
+	}
+	return res, nil
 }
 
 func hasField(errs []RowError, field string) bool {
@@ -296,7 +536,8 @@ func hasField(errs []RowError, field string) bool {
 type importState struct {
 	State     string    `json:"state"` // statePending or stateCommitted
 	Form      string    `json:"form"`
-	Records   int       `json:"records"`
+	Records   int       `json:"records"`           // records added
+	Updated   int       `json:"updated,omitempty"` // records given a new version
 	Started   time.Time `json:"started"`
 	Committed time.Time `json:"committed,omitzero"`
 }
@@ -306,36 +547,34 @@ const (
 	stateCommitted = "committed"
 )
 
-// writeImport writes checked records under import imp: marker "pending",
-// the records in a batch, marker "committed". On failure it removes what
-// it wrote; what a crash leaves is removed by the next Open.
-func (b *Book) writeImport(ctx context.Context, imp string, fi sdk.FormInfo, recs []staged, progress func(Progress)) error {
-	st := importState{State: statePending, Form: fi.Ref(), Records: len(recs), Started: b.stamp()}
-	if err := b.putImportState(imp, st); err != nil {
-		return fmt.Errorf("import: begin: %w", err)
-	}
-	b.log.Info("import started", "import", imp, "form", st.Form, "records", len(recs))
-	if err := b.writeStaged(ctx, imp, recs, progress); err != nil {
-		b.abandon(ctx, imp)
-		return fmt.Errorf("import: write records: %w", err)
-	}
+// writeImport finishes import imp, whose new records are written under
+// its pending marker: it syncs them to disk, then flips the marker to
+// committed, in the same atomic write as the new versions of the records
+// it updates; on failure it removes what the import wrote. What a crash
+// leaves is removed by the next Open.
+func (b *Book) writeImport(ctx context.Context, imp string, st importState, updates []judged, progress func(Progress)) error {
+	progress(Progress{Stage: "write", Records: 0, Total: st.Records + st.Updated})
 	// The records reach the disk before the marker that makes them
 	// visible, so no power cut can keep the marker and lose records.
 	if err := b.st.Sync(); err != nil {
 		b.abandon(ctx, imp)
 		return fmt.Errorf("import: write records: %w", err)
 	}
-	if err := b.commitImport(imp, st); err != nil {
+	if err := b.commitImport(imp, st, updates); err != nil {
 		b.abandon(ctx, imp)
+		if errors.Is(err, store.ErrTooBig) {
+			return invalidf("import refused, nothing was stored: it changes %d records held, more than one commit holds: split the file (a thousand changed records at a time is safe)", len(updates))
+		}
 		return fmt.Errorf("import: commit: %w", err)
 	}
 	b.sync()
+	progress(Progress{Stage: "write", Records: st.Records + st.Updated, Total: st.Records + st.Updated})
 	// The items only serve to remove a failed import; a committed import
 	// needs them no more (Open removes any left over).
 	if err := b.forgetItems(ctx, imp); err != nil {
 		b.log.Warn("import committed; removing its bookkeeping failed (harmless, retried at next open)", "import", imp, "error", err)
 	}
-	b.log.Info("import committed", "import", imp, "form", st.Form, "records", len(recs))
+	b.log.Info("import committed", "import", imp, "form", st.Form, "records", st.Records, "updated", st.Updated)
 	return nil
 }
 
@@ -406,11 +645,25 @@ func withImport(s staged, imp string) (val, idx []byte, err error) {
 	return val, idx, nil
 }
 
-// commitImport flips import imp's marker to committed in one atomic
-// write, which makes all its records visible at once.
-func (b *Book) commitImport(imp string, st importState) error {
+// commitImport flips import imp's marker to committed and adds the new
+// versions of the records it updates, in one atomic write, which makes
+// all its records and versions visible at once. An update whose record
+// changed since it was checked fails the commit (ErrChanged).
+func (b *Book) commitImport(imp string, st importState, updates []judged) error {
 	st.State, st.Committed = stateCommitted, b.stamp()
-	if err := b.putImportState(imp, st); err != nil {
+	marker, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	err = b.st.Update(func(tx *store.Tx) error {
+		for _, u := range updates {
+			if err := b.putVersion(tx, u.cur, u.next); err != nil {
+				return err
+			}
+		}
+		return tx.Put(spaceImport, []byte(imp), marker)
+	})
+	if err != nil {
 		return err
 	}
 	b.mu.Lock()

@@ -74,7 +74,7 @@ func TestImportBadInputStoresNothing(t *testing.T) {
 		want   string
 	}{
 		{"unknown form", "rs.verdict", FormatCSV, head + ok, 0, `unknown form "rs.verdict"`},
-		{"unknown format", "rs.judgment", "xlsx", head + ok, 0, `format "xlsx": import reads csv or jsonl`},
+		{"unknown format", "rs.judgment", "ods", head + ok, 0, `format "ods": import reads csv, xlsx (Excel), jsonl (JSON Lines) or json`},
 		{"unknown column", "rs.judgment", FormatCSV, "judge," + head + "X," + ok, 0,
 			"row 1, judge: is not a field of rs.judgment@2: the first row must hold the form's field ids"},
 		{"column twice", "rs.judgment", FormatCSV, "court," + head + "X," + ok, 0, "row 1, court: is the header of columns A and L: a field may have one column only"},
@@ -88,7 +88,8 @@ func TestImportBadInputStoresNothing(t *testing.T) {
 			`row 4, decision_date: must not be before indictment_date (2024-06-01), got "2024-05-01"`},
 		{"date in the future", "rs.judgment", FormatCSV, head + row(map[string]any{"decision_date": tomorrow}), 0, "row 2, decision_date: must not be in the future"},
 		{"date that is no date", "rs.judgment", FormatCSV, head + row(map[string]any{"decision_date": "20.5."}), 0, `row 2, decision_date: must be a date such as 2024-05-20, 20.05.2024. or 20.5.2024, got "20.5."`},
-		{"invalid UTF-8 cell", "rs.judgment", FormatCSV, head + ok + row(map[string]any{"court": "Vi\x9ai sud"}), 0, `row 3, court: must be UTF-8 text: save the file as "CSV UTF-8"`},
+		{"not UTF-8 nor a Windows code page", "rs.judgment", FormatCSV, head + ok + row(map[string]any{"court": "Vi\x81i sud"}), 0, `the file is not UTF-8 text, nor clearly Windows-1250 (Latin) or Windows-1251 (Cyrillic)`},
+		{"invalid UTF-8 cell, file named UTF-8", "rs.judgment", FormatCSV, "utf-8:" + head + ok + row(map[string]any{"court": "Vi\x9ai sud"}), 0, `row 3, court: must be UTF-8 text: save the file as "CSV UTF-8"`},
 		{"UTF-16", "rs.judgment", FormatCSV, "\xff\xfe" + head, 0, `row 1, the file is UTF-16`},
 		{"bare quote", "rs.judgment", FormatCSV, head + ok + `K 1/2024,Sud "X",` + ok, 0, "row 3, is not valid CSV (line 3 of the file"},
 		{"cell beyond the header", "rs.judgment", FormatCSV, head + strings.TrimSuffix(ok, "\n") + ",extra\n", 0, "holds a value, but the header row has only"},
@@ -98,7 +99,7 @@ func TestImportBadInputStoresNothing(t *testing.T) {
 		{"header only", "rs.judgment", FormatCSV, head, 0, "the file holds no records"},
 		{"jsonl not JSON", "rs.judgment", FormatJSONL, jsonl(nil) + "{court: 1}\n", 0, "line 2, answers: invalid character 'c'"},
 		{"jsonl unknown field", "rs.judgment", FormatJSONL, jsonl(nil) + jsonl(map[string]any{"judge": "X"}), 0, "line 2, judge: is not a field of rs.judgment@2"},
-		{"jsonl invalid UTF-8", "rs.judgment", FormatJSONL, jsonl(nil) + "{\"court\": \"Vi\x9ai\"}\n", 0, "line 2, answers are not valid UTF-8"},
+		{"jsonl invalid UTF-8", "rs.judgment", FormatJSONL, "utf-8:" + jsonl(nil) + "{\"court\": \"Vi\x9ai\"}\n", 0, "line 2, answers are not valid UTF-8"},
 		{"jsonl line too large", "rs.judgment", FormatJSONL, `{"notes": "` + strings.Repeat("a", MaxRecordBytes) + "\"}\n" + jsonl(nil), 0, "line 1, is larger than 256 KiB"},
 		{"jsonl wrong type", "rs.judgment", FormatJSONL, jsonl(map[string]any{"victims": "3"}), 0, `line 1, victims: must be 0..100000, got "3"`},
 	}
@@ -109,7 +110,11 @@ func TestImportBadInputStoresNothing(t *testing.T) {
 			if c.cap > 0 {
 				tb.maxImport = c.cap
 			}
-			_, err := tb.Import(ctx, strings.NewReader(c.data), ImportOptions{Form: c.form, Format: c.format})
+			data, enc := c.data, ""
+			if rest, ok := strings.CutPrefix(data, "utf-8:"); ok {
+				data, enc = rest, EncodingUTF8
+			}
+			_, err := tb.Import(ctx, strings.NewReader(data), ImportOptions{Form: c.form, Format: c.format, Encoding: enc})
 			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("got %v\nwant ErrInvalid with %q", err, c.want)
 			}

@@ -160,7 +160,9 @@ func TestIndicatorsOfImportInvisibleUntilCommit(t *testing.T) {
 	a := answers(t, "rs", "judgment.v2.json")
 	data := csvOf(keysOf(a), ",", a, a, a)
 	stage := func() []staged {
-		recs, err := tb.checkRows(ctx, strings.NewReader(data), fi, parseCSV, func(Progress) {})
+		plan, err := tb.checkRows(ctx, &source{in: &limitedReader{r: strings.NewReader(data), left: MaxImportBytes, limit: MaxImportBytes}}, fi, parseCSV,
+			newIdentity(tb.Book, fi, true), nil, func(Progress) {})
+		recs := plan.recs
 		if err != nil || len(recs) != 3 {
 			t.Fatalf("checkRows: %d records, %v", len(recs), err)
 		}
@@ -197,14 +199,14 @@ func TestIndicatorsOfImportInvisibleUntilCommit(t *testing.T) {
 	}
 	// A committed import beside the pending one: one scan shows the
 	// first's records and not the second's.
-	res, err := tb.Import(ctx, strings.NewReader(data), ImportOptions{Form: "rs.judgment", Format: FormatCSV})
+	res, err := tb.Import(ctx, strings.NewReader(data), ImportOptions{Form: "rs.judgment", Format: FormatCSV, AllowDuplicates: true})
 	if err != nil || res.Records != 3 {
 		t.Fatal(res, err)
 	}
 	if got := scanAll(t, tb.Book, IndicatorRange{Kind: sdk.KindJudgment}); len(got) != 3 {
 		t.Fatalf("a committed and a pending import: %d visible, want 3", len(got))
 	}
-	if err := tb.commitImport(imp, st); err != nil {
+	if err := tb.commitImport(imp, st, nil); err != nil {
 		t.Fatal(err)
 	}
 	got := scanAll(t, tb.Book, IndicatorRange{Kind: sdk.KindJudgment})
@@ -218,7 +220,7 @@ func TestIndicatorsOfImportInvisibleUntilCommit(t *testing.T) {
 		}
 	}
 	// Another whole import through the public call, as a monitor runs it.
-	if res, err = tb.Import(ctx, strings.NewReader(data), ImportOptions{Form: "rs.judgment", Format: FormatCSV}); err != nil || res.Records != 3 {
+	if res, err = tb.Import(ctx, strings.NewReader(data), ImportOptions{Form: "rs.judgment", Format: FormatCSV, AllowDuplicates: true}); err != nil || res.Records != 3 {
 		t.Fatal(res, err)
 	}
 	if got := scanAll(t, tb.Book, IndicatorRange{Kind: sdk.KindJudgment}); len(got) != 9 {

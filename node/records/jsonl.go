@@ -15,10 +15,10 @@ import (
 // (blank lines skipped), UTF-8 with or without a byte-order mark. A line
 // is at most MaxRecordBytes; one with more keys than the form has fields
 // is refused without being held.
-func parseJSONL(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
+func parseJSONL(src *source, fi sdk.FormInfo, c *chunker) error {
 	c.lines = true
-	br := bufio.NewReaderSize(in, 64<<10)
-	if err := skipBOM(br); err != nil {
+	br, err := openText(src)
+	if err != nil {
 		var re RowError
 		if errors.As(err, &re) {
 			re.Line = true
@@ -39,7 +39,7 @@ func parseJSONL(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 		case !c.checking():
 			c.skip(line)
 		case tooLong:
-			if aerr := c.add(line, size, nil, []RowError{{Row: line, Line: true,
+			if aerr := c.add(line, size, nil, rowMeta{}, []RowError{{Row: line, Line: true,
 				Rule: fmt.Sprintf("is larger than %s, the most one record may hold", sizeName(MaxRecordBytes))}}); aerr != nil {
 				return aerr
 			}
@@ -56,7 +56,7 @@ func parseJSONL(in *limitedReader, fi sdk.FormInfo, c *chunker) error {
 			} else {
 				a = sf.answers(answers)
 			}
-			if aerr := c.add(line, size, a, errs); aerr != nil {
+			if aerr := c.add(line, size, a, rowMeta{}, errs); aerr != nil {
 				return aerr
 			}
 		}

@@ -34,6 +34,9 @@ type sheetForm struct {
 	// headers maps a folded field id or label (any language) to the field
 	// id; "" marks a label two fields share.
 	headers map[string]string
+	// serialDates reads a number in a date question as an Excel date
+	// serial, in the 1904 date system if date1904.
+	serialDates, date1904 bool
 }
 
 func newSheetForm(fi sdk.FormInfo) *sheetForm {
@@ -103,6 +106,9 @@ func (sf *sheetForm) cell(f sdk.Field, s string) (out string, rule string) {
 	case sdk.TypeInt, sdk.TypeNumber:
 		return localNumber(f, s)
 	case sdk.TypeDate:
+		if d, ok := serialDate(s, sf.date1904); ok && sf.serialDates {
+			return d, ""
+		}
 		return localDate(s)
 	case sdk.TypeBool:
 		return localBool(s)
@@ -116,6 +122,30 @@ func (sf *sheetForm) cell(f sdk.Field, s string) (out string, rule string) {
 		return strings.Join(parts, sdk.SetSeparator), ""
 	}
 	return s, ""
+}
+
+// answerOf is a cell, as cell reads it, as the answer JSON would give:
+// a number, true or false, a list of values, or text. (What
+// sdk.AnswersFromStrings does, on cells already read the local way.)
+func answerOf(f sdk.Field, s string) any {
+	switch f.Type {
+	case sdk.TypeInt, sdk.TypeNumber:
+		if v, err := strconv.ParseFloat(s, 64); err == nil {
+			return v
+		}
+	case sdk.TypeBool:
+		return s == "true"
+	case sdk.TypeSet:
+		parts := strings.Split(s, sdk.SetSeparator)
+		vals := make([]any, 0, len(parts))
+		for _, p := range parts {
+			if p = strings.TrimSpace(p); p != "" {
+				vals = append(vals, p)
+			}
+		}
+		return vals
+	}
+	return s
 }
 
 // option returns the value of field id's option whose value or label is

@@ -114,7 +114,7 @@ func TestImportLocalSpreadsheet(t *testing.T) {
 	if a["verdict"] != "Conviction" {
 		t.Error("Add changed the caller's answers")
 	}
-	res, err = tb.Import(ctx, strings.NewReader(jsonOf(t, a)+"\n"), ImportOptions{Form: "rs.judgment", Format: FormatJSONL})
+	res, err = tb.Import(ctx, strings.NewReader(jsonOf(t, a)+"\n"), ImportOptions{Form: "rs.judgment", Format: FormatJSONL, AllowDuplicates: true})
 	if err != nil {
 		t.Fatal(err)
 	}

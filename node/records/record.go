@@ -44,6 +44,9 @@ type Record struct {
 	// Fields when this version was entered. They never hold personal or
 	// free-text answers.
 	Common sdk.Common `json:"common,omitempty"`
+	// Purged marks the version a purge added: its personal and free-text
+	// answers, and those of every earlier version, are erased.
+	Purged *Purge `json:"purged,omitempty"`
 }
 
 // Summary is a record as lists show it: no fields, no indicators.
@@ -59,12 +62,33 @@ type Summary struct {
 	Version         int       `json:"version"`
 	Deleted         bool      `json:"deleted,omitempty"`
 	Import          string    `json:"import,omitempty"`
+	// Brief tells records apart in a list: the record's case number (or a
+	// bill's identifier), its court (or the body met), and its verdict (or
+	// stage, or outcome), those it answers. A deleted record has none.
+	Brief []string `json:"brief,omitempty"`
+}
+
+// briefFields are the answers a Summary's Brief shows, each the first
+// answered of its group.
+var briefFields = [][]string{
+	{"case_number", "identifier"},
+	{"court", "body"},
+	{"verdict", "stage", "outcome", "victim_status", "hearing_held"},
 }
 
 // Summary returns the record's summary.
 func (r Record) Summary() Summary {
-	return Summary{ID: r.ID, Kind: r.Kind, Form: r.Form, Country: r.Country, SubJurisdiction: r.SubJurisdiction,
+	s := Summary{ID: r.ID, Kind: r.Kind, Form: r.Form, Country: r.Country, SubJurisdiction: r.SubJurisdiction,
 		Date: r.Date, Created: r.Created, Updated: r.Updated, Version: r.Version, Deleted: r.Deleted, Import: r.Import}
+	for _, group := range briefFields {
+		for _, id := range group {
+			if v, ok := r.Fields[id]; ok && v != nil && v != "" {
+				s.Brief = append(s.Brief, clip(cell(v), 60))
+				break
+			}
+		}
+	}
+	return s
 }
 
 // WithHistory is a record's current version and every earlier one.

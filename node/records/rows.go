@@ -26,12 +26,14 @@ const chunkBytes = 1 << 20
 type rowChunk struct {
 	rows    []int // row (or line) numbers
 	answers []sdk.Answers
+	meta    []rowMeta    // per answers: the row's _id and _version
 	pre     [][]RowError // per answers: problems found while reading the row
 	errs    []RowError   // rows that could not be read into answers
 	read    int          // rows read in this chunk, good or bad
 	size    int          // bytes of the rows read in this chunk
 	bytes   int64        // bytes of the file read so far
 	lines   bool         // rows are lines of a JSON Lines file
+	records bool         // rows are records of a JSON export
 	// unchecked counts rows read after checking stopped (MaxImportErrors
 	// problems found), from row uncheckedFrom on.
 	unchecked, uncheckedFrom int
@@ -40,15 +42,26 @@ type rowChunk struct {
 // parser reads a file's rows into chunks for the plugin, handing them to
 // c, and returns a RowError for a problem that ends the reading (the CSV
 // syntax, a bad header, a row over a cap), ErrInvalid for a file too
-// large, emit's error, or a read error.
-type parser func(in *limitedReader, fi sdk.FormInfo, c *chunker) error
+// large or not text, emit's error, or a read error.
+type parser func(src *source, fi sdk.FormInfo, c *chunker) error
+
+// source is an import's file as a parser reads it.
+type source struct {
+	in       *limitedReader
+	encoding string // ImportOptions.Encoding: "" to detect
+	sheet    string // ImportOptions.Sheet
+	// read says how the parser read the file when that is worth saying
+	// (encodingNote), for ImportResult.Read.
+	read string
+}
 
 // chunker gathers parsed rows into chunks for the plugin.
 type chunker struct {
-	in    *limitedReader
-	emit  func(rowChunk) error
-	cur   rowChunk
-	lines bool
+	in      *limitedReader
+	emit    func(rowChunk) error
+	cur     rowChunk
+	lines   bool
+	records bool
 	// problems counts the problems found so far, by the parser and by the
 	// plugin (the checking stage adds its own): at MaxImportErrors the
 	// parser stops checking rows.
@@ -78,7 +91,7 @@ func (c *chunker) skip(row int) {
 // checked by the plugin, and the problems already found in it. Answers
 // are nil for a row that cannot be checked at all; otherwise the problems
 // are of cells left out of them.
-func (c *chunker) add(row, size int, a sdk.Answers, errs []RowError) error {
+func (c *chunker) add(row, size int, a sdk.Answers, m rowMeta, errs []RowError) error {
 	c.cur.read++
 	c.cur.size += size
 	c.problems.Add(int64(len(errs)))
@@ -87,6 +100,7 @@ func (c *chunker) add(row, size int, a sdk.Answers, errs []RowError) error {
 	} else {
 		c.cur.rows = append(c.cur.rows, row)
 		c.cur.answers = append(c.cur.answers, a)
+		c.cur.meta = append(c.cur.meta, m)
 		c.cur.pre = append(c.cur.pre, errs)
 	}
 	if c.cur.read >= chunkRows || c.cur.size >= chunkBytes || !c.checking() {
@@ -100,7 +114,7 @@ func (c *chunker) flush() error {
 	if c.cur.read == 0 && c.cur.unchecked == 0 {
 		return nil
 	}
-	c.cur.bytes, c.cur.lines = c.in.read, c.lines
+	c.cur.bytes, c.cur.lines, c.cur.records = c.in.read, c.lines, c.records
 	if err := c.emit(c.cur); err != nil {
 		return err
 	}

@@ -33,6 +33,7 @@ const (
 	UIUpdated       UIKey = "updated"
 	UIAuthor        UIKey = "author"
 	UIImport        UIKey = "import"
+	UIPurged        UIKey = "purged"
 	UIAnswers       UIKey = "answers"
 	UICommon        UIKey = "common_indicators"
 	UIHistory       UIKey = "history"
@@ -110,6 +111,7 @@ var uiTexts = map[UIKey]Label{
 	UIUpdated:       l6("updated", "izmenjen", "izmijenjen", "izmijenjen", "изменет"),
 	UIAuthor:        l6("author", "autor", "autor", "autor", "автор"),
 	UIImport:        l6("import", "uvoz", "uvoz", "uvoz", "увоз"),
+	UIPurged:        l6("purged", "obrisani lični podaci", "izbrisani osobni podaci", "izbrisani lični podaci", "избришани лични податоци"),
 	UIAnswers:       l6("answers:", "odgovori:", "odgovori:", "odgovori:", "одговори:"),
 	UICommon:        l6("common indicators:", "zajednički pokazatelji:", "zajednički pokazatelji:", "zajednički pokazatelji:", "заеднички показатели:"),
 	UIHistory:       l6("history:", "istorija:", "povijest:", "historija:", "историја:"),
