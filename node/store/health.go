@@ -191,7 +191,7 @@ func (s *Store) dirProblem() string {
 	fi, err := os.Stat(s.dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return fmt.Sprintf("its directory %s is gone (removed or moved while the node ran); what the node stores from now on is lost: stop the node and restore its home from a backup (kolo restore)", s.dir)
+		return fmt.Sprintf("its directory %s is gone (removed or moved while the node ran): nothing can be stored; stop the node and restore its home from a backup (kolo restore)", s.dir)
 	case err != nil:
 		return fmt.Sprintf("its directory %s cannot be read: %v", s.dir, err)
 	case s.dirInfo != nil && !os.SameFile(fi, s.dirInfo):
