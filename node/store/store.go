@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/ristretto/v2/z"
 )
 
 // Options configure [Open].
@@ -150,7 +151,7 @@ func Open(opts Options) (*Store, error) {
 	// we return it ourselves with a clearer message, so while opening its
 	// errors are logged at debug only.
 	log.opening.Store(true)
-	db, err := badger.Open(badgerOptions(opts, log))
+	db, err := openBadger(badgerOptions(opts, log), opts.Logger)
 	log.opening.Store(false)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", opts.Dir, openError(err))
@@ -188,6 +189,31 @@ func Open(opts Options) (*Store, error) {
 		go s.watchHealth(iv)
 	}
 	return s, nil
+}
+
+// maxEmptyLogRepairs bounds how many times openBadger opens again.
+const maxEmptyLogRepairs = 8
+
+// openBadger is badger.Open, working around a crash that left an empty
+// write-ahead (.mem) or value-log (.vlog) file: killed between creating
+// such a file and sizing it, Badger leaves 0 bytes, and its next Open
+// sizes and sets up the file and then fails with ristretto's z.NewFile
+// sentinel, whatever is tried (Badger issue 2207; a fix is proposed in
+// Badger pull request 2331). Opened again, Badger finds an empty, valid
+// file and goes on: one more attempt per such file. The empty file held
+// nothing, so nothing is lost. The sentinel reaches us flattened into
+// text (Badger's y.Wrap formats with %+v), so the text is what is matched.
+func openBadger(o badger.Options, log *slog.Logger) (*badger.DB, error) {
+	for attempt := 0; ; attempt++ {
+		db, err := badger.Open(o)
+		if err == nil || attempt == maxEmptyLogRepairs || !strings.HasSuffix(err.Error(), "err: "+z.NewFile.Error()) {
+			return db, err
+		}
+		if log != nil {
+			log.Warn("the store held an empty log file left by a crash (Badger issue 2207); Badger set it up, opening again",
+				"dir", o.Dir, "badger", err.Error())
+		}
+	}
 }
 
 // openError maps Badger's Open errors onto ErrWrongKey and ErrLocked.
