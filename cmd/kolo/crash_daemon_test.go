@@ -45,11 +45,9 @@ const (
 	crashRowsPer     = 200
 	crashMembers     = 50
 	crashBurstPer    = 8
-	crashStartKill   = 1500 * time.Millisecond // kill points while starting: up to this after launch
-	crashImportKill  = 40 * time.Millisecond   // after an import began
-	crashRunKill     = time.Second             // anywhere while running
-	crashImportPause = 100 * time.Millisecond  // at most, between two imports
-	crashQueryWait   = federation.MinWait      // a query stays open
+	crashRunKill     = time.Second            // anywhere while running
+	crashImportPause = 100 * time.Millisecond // at most, between two imports
+	crashQueryWait   = federation.MinWait     // a query stays open
 )
 
 // TestCrashDaemon SIGKILLs `kolo run` (with its plugin processes) at random
@@ -138,6 +136,7 @@ type crashRun struct {
 	// importTook is how long the last import took (ns), as the client saw
 	// it: kills aimed at an import fall in that much time after it began.
 	importTook atomic.Int64
+	startTook  int64 // how long the last start took (ns), launch to ready
 	stats      struct{ startupKills, importKills int }
 }
 
@@ -155,6 +154,7 @@ func newCrashRun(t *testing.T, seed uint64) *crashRun {
 	csv := judgmentsCSV(t, crashRowsPer, "C")
 	c.csv = csv
 	c.importTook.Store(int64(100 * time.Millisecond))
+	c.startTook = int64(time.Second)
 
 	// The network: the daemon founds it, the peer joins with its invite,
 	// and the test, as the daemon's admitter key allows, admits
@@ -261,16 +261,18 @@ func synthesizeBurst(t *testing.T, p *node.Node, admitter crypto.PrivKey) []prot
 
 // cycle runs the daemon until a random point, kills it, and checks what
 // it acknowledged. The point is drawn in one of three ways: while the
-// daemon starts (up to crashStartKill after its launch), a moment after an
-// import began (up to crashImportKill), or anywhere in the first
-// crashRunKill of its running.
+// daemon starts (3 cycles in 20: up to as long as the last start took), in
+// an import (9 in 20: up to as long as the last import took, after one
+// began), or anywhere in the first crashRunKill of its running (8 in 20).
 func (c *crashRun) cycle(i int, checkRecords bool) {
 	t := c.t
 	mode := c.rng.IntN(20)
 	var startKill <-chan time.Time
 	if mode < 3 {
-		startKill = time.After(time.Duration(c.rng.Int64N(int64(crashStartKill))))
+		// Anywhere in a start: the last one took c.startTook.
+		startKill = time.After(time.Duration(c.rng.Int64N(c.startTook + 1)))
 	}
+	launched := time.Now()
 	p := c.start()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
@@ -280,6 +282,7 @@ func (c *crashRun) cycle(i int, checkRecords bool) {
 	began := make(chan struct{}, 1)
 	select {
 	case <-p.ready:
+		c.startTook = int64(time.Since(launched))
 		cl := c.client(ctx)
 		wg.Go(func() { c.importLoop(ctx, cl, &importing, began) })
 		wg.Go(func() { c.pollLoop(ctx, cl) })
