@@ -60,4 +60,5 @@ func (n *Node) routes() {
 	n.networkRoutes()
 	n.queryRoutes()
 	n.auditRoutes()
+	n.backupRoutes()
 }
