@@ -36,7 +36,9 @@ func newRunCmd(g *globals) *cobra.Command {
 on 127.0.0.1 that the other kolo commands use. When ready it prints one line
     ready peer=<id> addrs=<multiaddrs> api=<url>
 on standard output; logs go to standard error. SIGINT or SIGTERM stop it
-cleanly within 5 seconds. Only one daemon runs per home.`,
+cleanly within 5 seconds; if its store cannot be closed in that time (its
+directory was removed under it), it exits anyway, with status 1 and one line
+saying why. Only one daemon runs per home.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig(cmd.Flags(), runFlags)

@@ -48,10 +48,36 @@ func (s *Store) checkSpace(need int64) error {
 	if free-need >= s.reserve {
 		return nil
 	}
-	err = fmt.Errorf("store %s: %w: %s free on its file system, and the store keeps %s free for its own work (flushing and compacting its tables); nothing was written: free space on this disk, or move the node's home to a larger one",
-		s.dir, ErrDiskFull, HumanBytes(free), HumanBytes(s.reserve))
+	err = s.fullError(free)
 	s.health.noteFull(err)
 	return err
+}
+
+// fullError is the refusal of a write when free bytes are left.
+func (s *Store) fullError(free int64) error {
+	return fmt.Errorf("store %s: %w: %s free on its file system, and the store keeps %s free for its own work (flushing and compacting its tables); nothing was written: free space on this disk, or move the node's home to a larger one",
+		s.dir, ErrDiskFull, HumanBytes(free), HumanBytes(s.reserve))
+}
+
+// recoverBytes: a store reported full is reported writable again once this
+// much more than the reserve is free (a refused write of up to a Batch's
+// check interval then goes through), so the report does not flap.
+const recoverBytes = batchCheckBytes
+
+// fullProblem is the health check's view of the free space: the refusal a
+// write would get, or "" (also where the free space cannot be read).
+func (s *Store) fullProblem() string {
+	if s.reserve <= 0 {
+		return ""
+	}
+	free, err := s.freeBytes(s.dir)
+	switch {
+	case err != nil || free < 0:
+		return ""
+	case free < s.reserve, s.health.has(problemFull) && free < s.reserve+recoverBytes:
+		return s.fullError(free).Error()
+	}
+	return ""
 }
 
 // HumanBytes formats n bytes for a person: "512 B", "3.4 MiB".

@@ -138,11 +138,11 @@ func (h *health) noteBadger(msg string) {
 	h.update()
 }
 
-// unhealthy reports whether a problem is being reported.
-func (h *health) unhealthy() bool {
+// has reports whether a problem of kind is known.
+func (h *health) has(kind int) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.kind >= 0
+	return h.problems[kind] != ""
 }
 
 // Health returns whether the store can be written now.
@@ -174,11 +174,7 @@ func (s *Store) checkHealth(probe bool) {
 		}
 		s.health.set(problemProbe, p)
 	}
-	full := ""
-	if err := s.checkSpace(0); errors.Is(err, ErrDiskFull) {
-		full = err.Error()
-	}
-	s.health.set(problemFull, full)
+	s.health.set(problemFull, s.fullProblem())
 	s.health.mu.Lock()
 	s.health.update() // let a Badger error age out
 	s.health.mu.Unlock()
