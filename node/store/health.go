@@ -88,9 +88,9 @@ func (h *health) set(kind int, problem string) {
 	h.update()
 }
 
-// update picks the problem to report and logs one line when the kind of
-// problem changes: an error when one starts, info when the store can be
-// written again. h.mu held.
+// update picks the problem to report and logs one line when it changes:
+// an error when the store becomes unwritable, a warning when it stays so
+// for another reason, info when it can be written again. h.mu held.
 func (h *health) update() {
 	if h.problems[problemBadger] != "" && time.Since(h.badgerAt) > badgerErrorWindow {
 		h.problems[problemBadger] = ""
@@ -112,9 +112,12 @@ func (h *health) update() {
 		h.logf(slog.LevelInfo, "store can be written again")
 		return
 	}
-	if was < 0 {
-		h.since = time.Now()
+	if was >= 0 {
+		// Still unwritable, for another reason: the error line was said.
+		h.logf(slog.LevelWarn, "store still cannot be written", "problem", h.problems[kind])
+		return
 	}
+	h.since = time.Now()
 	h.logf(slog.LevelError, "store cannot be written", "problem", h.problems[kind])
 }
 
@@ -169,7 +172,10 @@ func (s *Store) checkHealth(probe bool) {
 	s.health.set(problemDir, s.dirProblem())
 	if probe {
 		p := ""
-		if err := s.probe(s.dir); err != nil {
+		// A file or directory that vanished under the probe is a directory
+		// being removed, which the check above reports as such (now or at
+		// the next check), not a disk error.
+		if err := s.probe(s.dir); err != nil && !errors.Is(err, os.ErrNotExist) && s.dirProblem() == "" {
 			p = fmt.Sprintf("writing a file in %s fails (%v): check the disk (dmesg, smartctl) and the file system; the node cannot store anything until this is fixed", s.dir, err)
 		}
 		s.health.set(problemProbe, p)
