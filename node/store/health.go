@@ -228,7 +228,7 @@ func (s *Store) CloseContext(ctx context.Context) error {
 	case err := <-done:
 		return err
 	case <-ctx.Done():
-		why := "Badger is still writing"
+		why := "a write in flight or Badger's flush did not finish; what the store acknowledged is in its write-ahead log, read again at the next start"
 		if h := s.Health(); !h.OK() {
 			why = h.Problem
 		}
