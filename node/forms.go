@@ -208,7 +208,7 @@ func recordsError(err error) error {
 		return &api.Error{Code: http.StatusRequestEntityTooLarge,
 			Err: fmt.Errorf("the file is larger than %d MiB, the most one request carries: split it into several files", tooBig.Limit>>20)}
 	}
-	return err
+	return storeError(err)
 }
 
 // closeForms stops the form plugins.

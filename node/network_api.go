@@ -42,5 +42,5 @@ func networkError(err error) error {
 		errors.Is(err, declaration.ErrWrongDeclaration), errors.Is(err, declaration.ErrMismatch):
 		return api.BadRequest(err)
 	}
-	return err
+	return storeError(err)
 }

@@ -245,8 +245,10 @@ func (n *Node) Close(ctx context.Context) error {
 		if err := n.closeForms(); err != nil {
 			errs = append(errs, fmt.Errorf("stop form plugins: %w", err))
 		}
-		if err := n.store.Close(); err != nil {
-			errs = append(errs, fmt.Errorf("close store: %w", err))
+		// Bounded by ctx: a store whose directory is gone never finishes
+		// its flush, and a stop must keep its deadline.
+		if err := n.store.CloseContext(ctx); err != nil {
+			errs = append(errs, err)
 		}
 		n.closeErr = errors.Join(errs...)
 		n.log.Info("node stopped", "peer", n.peerID)

@@ -7,19 +7,22 @@ import (
 
 // Status is what `kolo status` shows of a running node.
 type Status struct {
-	Running       bool     `json:"running"`
-	PeerID        string   `json:"peer_id"`
-	AgeRecipient  string   `json:"age_recipient"`
-	Org           string   `json:"org"`
-	Country       string   `json:"country"`
-	Version       string   `json:"version"`
-	UptimeSeconds int64    `json:"uptime_seconds"`
-	Peers         int      `json:"peers"`
-	StoreBytes    int64    `json:"store_bytes"` // disk space the store takes (StoreSize)
-	Addrs         []string `json:"addrs"`
-	API           string   `json:"api"`
-	Created       string   `json:"created,omitempty"` // first start, RFC 3339
-	Starts        int      `json:"starts,omitempty"`  // how many times the daemon started
+	Running       bool   `json:"running"`
+	PeerID        string `json:"peer_id"`
+	AgeRecipient  string `json:"age_recipient"`
+	Org           string `json:"org"`
+	Country       string `json:"country"`
+	Version       string `json:"version"`
+	UptimeSeconds int64  `json:"uptime_seconds"`
+	Peers         int    `json:"peers"`
+	StoreBytes    int64  `json:"store_bytes"` // disk space the store takes (StoreSize)
+	// StoreProblem says why the running node's store cannot be written
+	// (its directory gone, its disk full, a write failing); "" when it can.
+	StoreProblem string   `json:"store_problem,omitempty"`
+	Addrs        []string `json:"addrs"`
+	API          string   `json:"api"`
+	Created      string   `json:"created,omitempty"` // first start, RFC 3339
+	Starts       int      `json:"starts,omitempty"`  // how many times the daemon started
 }
 
 // Status reports the node's state.
@@ -42,6 +45,7 @@ func (n *Node) Status() Status {
 		UptimeSeconds: up,
 		Peers:         len(n.host.Network().Peers()),
 		StoreBytes:    StoreSize(n.cfg.Home),
+		StoreProblem:  n.store.Health().Problem,
 		Addrs:         addrs,
 		API:           n.APIURL(),
 		Created:       n.history.Created.Format(time.RFC3339),
@@ -56,4 +60,5 @@ func (n *Node) routes() {
 	n.networkRoutes()
 	n.queryRoutes()
 	n.auditRoutes()
+	n.backupRoutes()
 }

@@ -36,7 +36,9 @@ func newRunCmd(g *globals) *cobra.Command {
 on 127.0.0.1 that the other kolo commands use. When ready it prints one line
     ready peer=<id> addrs=<multiaddrs> api=<url>
 on standard output; logs go to standard error. SIGINT or SIGTERM stop it
-cleanly within 5 seconds. Only one daemon runs per home.`,
+cleanly within 5 seconds; if its store cannot be closed in that time (its
+directory was removed under it), it exits anyway, with status 1 and one line
+saying why. Only one daemon runs per home.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cfg, err := g.loadConfig(cmd.Flags(), runFlags)
@@ -81,13 +83,43 @@ cleanly within 5 seconds. Only one daemon runs per home.`,
 	return c
 }
 
+// closeNode stops the node within shutdownTimeout, whatever happens: a
+// part that does not finish in time (a store that cannot flush because its
+// directory is gone) is left to the process's exit, and the stop fails with
+// one line saying why. What the store acknowledged is in its write-ahead
+// log, which the next start reads.
 func closeNode(n *node.Node) error {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	if err := n.Close(ctx); err != nil {
-		return fmt.Errorf("stop: %w", err)
+	done := make(chan error, 1)
+	go func() { done <- n.Close(ctx) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(shutdownTimeout + stopGrace):
+		// Node.Close honours ctx; this is for a part that does not.
+		err = fmt.Errorf("the node did not stop within %s; exiting without it", shutdownTimeout)
+	}
+	if err != nil {
+		return fmt.Errorf("stop: %s", oneLine(err))
 	}
 	return nil
+}
+
+// stopGrace is how long past shutdownTimeout closeNode waits for Node.Close
+// to return on its own.
+const stopGrace = 500 * time.Millisecond
+
+// oneLine joins the lines of an error (errors.Join puts each on its own)
+// with "; ", for the one line a command prints.
+func oneLine(err error) string {
+	var parts []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {

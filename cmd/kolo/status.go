@@ -21,6 +21,11 @@ import (
 // status and LSB init scripts use it.
 const exitNotRunning = 3
 
+// exitStoreProblem is status's exit code when the daemon runs but its store
+// cannot be written (directory gone, disk full, I/O error): a health check
+// that reads the exit status sees it at once.
+const exitStoreProblem = 1
+
 func newStatusCmd(g *globals) *cobra.Command {
 	var asJSON bool
 	c := &cobra.Command{
@@ -29,8 +34,10 @@ func newStatusCmd(g *globals) *cobra.Command {
 		Long: `status asks the running daemon for its state: identity, uptime, peers, the disk
 space the store takes, how many times the daemon started. When no daemon runs it
 shows what it can read from the home and exits with status 3 (as systemctl
-does). A mistake in kolo.yaml is reported as a warning on standard error: it
-does not change the exit status, which says whether the daemon runs.`,
+does). When the daemon runs but its store cannot be written (its directory
+removed, its disk full, a disk error), status says why and exits with
+status 1. A mistake in kolo.yaml is reported as a warning on standard error: it
+does not change the exit status.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			home, err := g.homeDir()
@@ -79,6 +86,9 @@ does not change the exit status, which says whether the daemon runs.`,
 			if !st.Running {
 				return &exitError{code: exitNotRunning}
 			}
+			if st.StoreProblem != "" {
+				return &exitError{code: exitStoreProblem, err: fmt.Errorf("the store cannot be written: %s", st.StoreProblem)}
+			}
 			return nil
 		},
 	}
@@ -101,7 +111,11 @@ store:         %s
 version:       %s
 `, state, st.PeerID, st.AgeRecipient, st.Org, st.Country, st.Peers, humanBytes(st.StoreBytes), st.Version)
 	if err == nil && st.Running {
-		_, err = fmt.Fprintf(w, "starts:        %d since %s\napi:           %s\naddrs:         %s\n", st.Starts, st.Created, st.API, strings.Join(st.Addrs, " "))
+		health := "writable"
+		if st.StoreProblem != "" {
+			health = "CANNOT BE WRITTEN: " + st.StoreProblem
+		}
+		_, err = fmt.Fprintf(w, "store_health:  %s\nstarts:        %d since %s\napi:           %s\naddrs:         %s\n", health, st.Starts, st.Created, st.API, strings.Join(st.Addrs, " "))
 	}
 	return err
 }

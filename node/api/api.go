@@ -85,6 +85,42 @@ func (s *Server) HandleJSON(pattern string, h func(r *http.Request) (any, error)
 	})
 }
 
+// HandleStream registers a handler that writes its own response body, for
+// an answer too large to hold (a backup). An error it returns before it
+// wrote anything is sent as HandleJSON sends one; an error after that cuts
+// the connection, so the client reads a broken body, never one that looks
+// complete.
+func (s *Server) HandleStream(pattern string, h func(w http.ResponseWriter, r *http.Request) error) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, MaxRequestBody)
+		sw := &streamWriter{ResponseWriter: w}
+		if err := h(sw, r); err != nil {
+			if sw.wrote {
+				s.log.Warn("stream cut", "path", r.URL.Path, "err", err)
+				panic(http.ErrAbortHandler)
+			}
+			code := http.StatusInternalServerError
+			var ae *Error
+			if errors.As(err, &ae) {
+				code = ae.Code
+			}
+			writeJSON(w, code, Problem{Error: err.Error()})
+		}
+	})
+}
+
+// streamWriter notes whether anything was written.
+type streamWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *streamWriter) WriteHeader(code int) { w.wrote = true; w.ResponseWriter.WriteHeader(code) }
+func (w *streamWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
 // Error is an error with an HTTP status code.
 type Error struct {
 	Code int

@@ -62,29 +62,9 @@ func Dial(ctx context.Context, home string) (*Client, error) {
 // Do sends a request with body in (JSON-encoded unless it is an io.Reader
 // or nil) and decodes the JSON response into out (unless nil).
 func (c *Client) Do(ctx context.Context, method, path string, in, out any) error {
-	var body io.Reader
-	switch v := in.(type) {
-	case nil:
-	case io.Reader:
-		body = v
-	default:
-		b, err := json.Marshal(in)
-		if err != nil {
-			return fmt.Errorf("encode request: %w", err)
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, body)
+	resp, err := c.send(ctx, c.HTTP, method, path, in)
 	if err != nil {
 		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.Token)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return fmt.Errorf("daemon API %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
@@ -92,11 +72,7 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 		return fmt.Errorf("daemon API %s %s: %w", method, path, err)
 	}
 	if resp.StatusCode != http.StatusOK {
-		var p Problem
-		if json.Unmarshal(data, &p) == nil && p.Error != "" {
-			return &Error{Code: resp.StatusCode, Err: errors.New(p.Error)}
-		}
-		return &Error{Code: resp.StatusCode, Err: fmt.Errorf("daemon API %s %s: %s", method, path, resp.Status)}
+		return problem(method, path, resp, data)
 	}
 	if out == nil {
 		return nil
@@ -105,4 +81,60 @@ func (c *Client) Do(ctx context.Context, method, path string, in, out any) error
 		return fmt.Errorf("daemon API %s %s: decode response: %w", method, path, err)
 	}
 	return nil
+}
+
+// Stream sends a request as Do does and returns the response's body to
+// read as it comes, for an answer too large to hold (a backup); the caller
+// closes it. Only ctx bounds it, not the client's timeout.
+func (c *Client) Stream(ctx context.Context, method, path string, in any) (io.ReadCloser, error) {
+	hc := *c.HTTP
+	hc.Timeout = 0
+	resp, err := c.send(ctx, &hc, method, path, in)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		defer resp.Body.Close()
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+		return nil, problem(method, path, resp, data)
+	}
+	return resp.Body, nil
+}
+
+// problem is the error of a response that is not 200 OK.
+func problem(method, path string, resp *http.Response, data []byte) error {
+	var p Problem
+	if json.Unmarshal(data, &p) == nil && p.Error != "" {
+		return &Error{Code: resp.StatusCode, Err: errors.New(p.Error)}
+	}
+	return &Error{Code: resp.StatusCode, Err: fmt.Errorf("daemon API %s %s: %s", method, path, resp.Status)}
+}
+
+// send sends one request with hc.
+func (c *Client) send(ctx context.Context, hc *http.Client, method, path string, in any) (*http.Response, error) {
+	var body io.Reader
+	switch v := in.(type) {
+	case nil:
+	case io.Reader:
+		body = v
+	default:
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, fmt.Errorf("encode request: %w", err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.URL+path, body)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("daemon API %s %s: %w", method, path, err)
+	}
+	return resp, nil
 }

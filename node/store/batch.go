@@ -12,19 +12,23 @@ import (
 // with Batch, then a commit marker with [Store.Update], and treats entries
 // without a marker as absent. A Batch is not safe for concurrent use.
 type Batch struct {
-	s    *Store
-	wb   *badger.WriteBatch
-	done bool
+	s         *Store
+	wb        *badger.WriteBatch
+	done      bool
+	unchecked int64 // bytes put since the free space was last checked; -1 before the first put
 }
 
 // Batch runs fn, then flushes what it wrote. If fn returns an error, Batch
-// stops writing (entries already flushed stay) and returns it as is.
+// stops writing (entries already flushed stay) and returns it as is. A Put
+// that would leave less free space than the store's reserve returns an
+// error wrapping ErrDiskFull (checked before the first Put and then every
+// MiB); deletions are let through.
 func (s *Store) Batch(fn func(b *Batch) error) error {
 	if err := s.enter(); err != nil {
 		return err
 	}
 	defer s.wg.Done()
-	b := &Batch{s: s, wb: s.db.NewWriteBatch()}
+	b := &Batch{s: s, wb: s.db.NewWriteBatch(), unchecked: -1}
 	defer func() { b.done = true }()
 	if err := fn(b); err != nil {
 		b.wb.Cancel()
@@ -53,6 +57,14 @@ func (b *Batch) Put(sp Space, key, val []byte) error {
 	if err := b.usable("batch put", sp, key, len(val)); err != nil {
 		return err
 	}
+	n := int64(len(sp) + 1 + len(key) + len(val))
+	if b.unchecked < 0 || b.unchecked+n >= batchCheckBytes {
+		if err := b.s.checkSpace(n); err != nil {
+			return err
+		}
+		b.unchecked = 0
+	}
+	b.unchecked += n
 	// Badger keeps a reference to val until the batch commits; a copy lets
 	// the caller reuse its buffer.
 	v := append([]byte(nil), val...)

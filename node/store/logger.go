@@ -15,21 +15,27 @@ import (
 type badgerLogger struct {
 	l       *slog.Logger // nil: discard
 	opening atomic.Bool  // during Open, Badger's errors are logged at debug
+	health  *health      // told of Badger's errors once the store is open
 }
 
-func newBadgerLogger(l *slog.Logger) *badgerLogger {
+func newBadgerLogger(l *slog.Logger, h *health) *badgerLogger {
 	if l != nil {
 		l = l.With("lib", "badger")
 	}
-	return &badgerLogger{l: l}
+	return &badgerLogger{l: l, health: h}
 }
 
+// Errorf: once the store is open, a Badger error means it cannot write its
+// files (a flush or a compaction failed; Badger retries every second). The
+// store's health reports that in one error line; Badger's own message, which
+// repeats with every retry, goes out at debug.
 func (b *badgerLogger) Errorf(f string, v ...any) {
-	if b.opening.Load() {
+	if b.opening.Load() || b.health == nil {
 		b.log(slog.LevelDebug, f, v)
 		return
 	}
-	b.log(slog.LevelError, f, v)
+	b.health.noteBadger(fmt.Sprintf(f, v...))
+	b.log(slog.LevelDebug, f, v)
 }
 func (b *badgerLogger) Warningf(f string, v ...any) { b.log(slog.LevelWarn, f, v) }
 func (b *badgerLogger) Infof(f string, v ...any)    { b.log(slog.LevelDebug, f, v) }

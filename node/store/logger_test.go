@@ -73,15 +73,18 @@ func TestBadgerLogs(t *testing.T) {
 func TestBadgerLoggerLevels(t *testing.T) {
 	t.Parallel()
 	l, buf := newLogger(slog.LevelDebug)
-	b := newBadgerLogger(l)
+	b := newBadgerLogger(l, newHealth(l))
 	b.Errorf("e %d\n", 1)
+	b.Errorf("e %d\n", 2) // Badger retrying: no second error line
 	b.Warningf("w %d", 2)
 	b.Infof("i %d", 3)
 	b.Debugf("d %d", 4)
 	b.opening.Store(true)
 	b.Errorf("open failed")
 	want := []string{
-		`level=ERROR msg="e 1" lib=badger`,
+		`level=ERROR msg="store cannot be written" problem="Badger cannot write its files: e 1;`,
+		`level=DEBUG msg="e 1" lib=badger`,
+		`level=DEBUG msg="e 2" lib=badger`,
 		`level=WARN msg="w 2" lib=badger`,
 		`level=DEBUG msg="i 3" lib=badger`,
 		`level=DEBUG msg="d 4" lib=badger`,
@@ -96,5 +99,6 @@ func TestBadgerLoggerLevels(t *testing.T) {
 			t.Errorf("line %d = %q, want it to contain %q", i, lines[i], w)
 		}
 	}
-	newBadgerLogger(nil).Errorf("discarded") // must not panic
+	newBadgerLogger(nil, nil).Errorf("discarded")            // must not panic
+	newBadgerLogger(nil, newHealth(nil)).Errorf("discarded") // nor this
 }

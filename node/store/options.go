@@ -34,10 +34,7 @@ func badgerOptions(opts Options, log *badgerLogger) badger.Options {
 	if block == 0 {
 		block = DefaultBlockCacheBytes
 	}
-	mem := opts.MemTableBytes
-	if mem == 0 {
-		mem = DefaultMemTableBytes
-	}
+	mem := memTableBytes(opts)
 	o := badger.DefaultOptions(opts.Dir).
 		WithEncryptionKey(opts.Key).
 		WithIndexCacheSize(index).
@@ -52,4 +49,12 @@ func badgerOptions(opts Options, log *badgerLogger) badger.Options {
 		return o.WithLogger(nil) // skip formatting messages nobody reads
 	}
 	return o.WithLogger(log)
+}
+
+// memTableBytes is the size of a memtable with opts.
+func memTableBytes(opts Options) int64 {
+	if opts.MemTableBytes == 0 {
+		return DefaultMemTableBytes
+	}
+	return opts.MemTableBytes
 }

@@ -24,11 +24,15 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/ristretto/v2/z"
 )
 
 // Options configure [Open].
@@ -46,9 +50,25 @@ type Options struct {
 	BlockCacheBytes int64
 	// MemTableBytes sizes each Badger memtable. 0 means DefaultMemTableBytes.
 	MemTableBytes int64
-	// Logger receives Badger's logs (warnings and errors at their level,
-	// Badger's routine info and debug messages at debug). nil discards them.
+	// Logger receives Badger's logs (warnings at their level, Badger's
+	// routine info and debug messages at debug) and the store's own lines
+	// about its health: one error line when it cannot be written, with
+	// Badger's errors behind it at debug. nil discards them.
 	Logger *slog.Logger
+	// ReserveBytes is the free space the store keeps on its file system:
+	// a write that would leave less is refused with ErrDiskFull. 0 means
+	// what Badger may write by itself with these memtables (8 memtables
+	// and 32 MiB; docs/store.md); a negative value turns the check off.
+	ReserveBytes int64
+	// HealthInterval is how often the store checks that it can be written
+	// (Health). 0 means DefaultHealthInterval; negative turns the checks
+	// off (a store opened for one command).
+	HealthInterval time.Duration
+
+	// For this package's tests only: fault-injecting stand-ins for the
+	// free space of the file system and for the write probe.
+	freeBytes func(dir string) (int64, error)
+	probe     func(dir string) error
 }
 
 // Defaults for a 4 GB office laptop; docs/store.md explains each choice.
@@ -84,6 +104,16 @@ type Store struct {
 	db  *badger.DB
 	log *badgerLogger
 
+	// Health: see health.go and disk.go.
+	health     *health
+	reserve    int64                           // free bytes kept; <= 0: no check
+	freeBytes  func(dir string) (int64, error) // statfsFree; tests inject a full disk
+	probe      func(dir string) error          // writeProbe; tests inject an I/O error
+	dirInfo    os.FileInfo                     // the directory as opened
+	healthStop chan struct{}                   // closed by Close
+	healthDone chan struct{}                   // closed when watchHealth returned
+	checks     atomic.Int64                    // health checks run (tests wait on it)
+
 	mu     sync.Mutex     // guards closed and wg.Add
 	closed bool           // set by Close; new calls get ErrClosed
 	wg     sync.WaitGroup // calls in flight; Close waits for them
@@ -115,25 +145,75 @@ func Open(opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %s: MemTableBytes is %d, want 0 (default) or at least %d", opts.Dir, opts.MemTableBytes, minMemTableBytes)
 	}
 
-	log := newBadgerLogger(opts.Logger)
+	hl := newHealth(opts.Logger)
+	log := newBadgerLogger(opts.Logger, hl)
 	// Badger logs the cause of a failed Open as an error before returning it;
 	// we return it ourselves with a clearer message, so while opening its
 	// errors are logged at debug only.
 	log.opening.Store(true)
-	db, err := badger.Open(badgerOptions(opts, log))
+	db, err := openBadger(badgerOptions(opts, log), opts.Logger)
 	log.opening.Store(false)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", opts.Dir, openError(err))
 	}
 	s := &Store{
-		dir:    opts.Dir,
-		db:     db,
-		log:    log,
-		gcStop: make(chan struct{}),
-		gcDone: make(chan struct{}),
+		dir:        opts.Dir,
+		db:         db,
+		log:        log,
+		gcStop:     make(chan struct{}),
+		gcDone:     make(chan struct{}),
+		health:     hl,
+		reserve:    opts.ReserveBytes,
+		freeBytes:  statfsFree,
+		probe:      writeProbe,
+		healthStop: make(chan struct{}),
+		healthDone: make(chan struct{}),
 	}
+	if opts.freeBytes != nil {
+		s.freeBytes = opts.freeBytes
+	}
+	if opts.probe != nil {
+		s.probe = opts.probe
+	}
+	if s.reserve == 0 {
+		s.reserve = defaultReserve(memTableBytes(opts))
+	}
+	s.dirInfo, _ = os.Stat(opts.Dir)
 	go s.collectGarbage()
+	switch iv := opts.HealthInterval; {
+	case iv < 0:
+		close(s.healthDone)
+	case iv == 0:
+		go s.watchHealth(DefaultHealthInterval)
+	default:
+		go s.watchHealth(iv)
+	}
 	return s, nil
+}
+
+// maxEmptyLogRepairs bounds how many times openBadger opens again.
+const maxEmptyLogRepairs = 8
+
+// openBadger is badger.Open, working around a crash that left an empty
+// write-ahead (.mem) or value-log (.vlog) file: killed between creating
+// such a file and sizing it, Badger leaves 0 bytes, and its next Open
+// sizes and sets up the file and then fails with ristretto's z.NewFile
+// sentinel, whatever is tried (Badger issue 2207; a fix is proposed in
+// Badger pull request 2331). Opened again, Badger finds an empty, valid
+// file and goes on: one more attempt per such file. The empty file held
+// nothing, so nothing is lost. The sentinel reaches us flattened into
+// text (Badger's y.Wrap formats with %+v), so the text is what is matched.
+func openBadger(o badger.Options, log *slog.Logger) (*badger.DB, error) {
+	for attempt := 0; ; attempt++ {
+		db, err := badger.Open(o)
+		if err == nil || attempt == maxEmptyLogRepairs || !strings.HasSuffix(err.Error(), "err: "+z.NewFile.Error()) {
+			return db, err
+		}
+		if log != nil {
+			log.Warn("the store held an empty log file left by a crash (Badger issue 2207); Badger set it up, opening again",
+				"dir", o.Dir, "badger", err.Error())
+		}
+	}
 }
 
 // openError maps Badger's Open errors onto ErrWrongKey and ErrLocked.
@@ -159,6 +239,8 @@ func (s *Store) Close() error {
 		s.mu.Unlock()
 		close(s.gcStop)
 		<-s.gcDone
+		close(s.healthStop)
+		<-s.healthDone
 		s.wg.Wait()
 		if err := s.db.Close(); err != nil {
 			s.closeErr = fmt.Errorf("close store %s: %w", s.dir, err)

@@ -17,6 +17,7 @@ type Tx struct {
 	txn    *badger.Txn
 	done   bool  // set when Update/View returns
 	tooBig error // first ErrTooBig; Update then refuses to commit
+	puts   int64 // bytes of keys and values put: the space the commit needs
 }
 
 var errTxDone = errors.New("transaction used after its Update or View returned")
@@ -40,6 +41,13 @@ func (s *Store) Update(fn func(tx *Tx) error) error {
 	}
 	if tx.tooBig != nil {
 		return tx.tooBig
+	}
+	// Deletions are let through on a full disk: they are small, and they
+	// are how space is made.
+	if tx.puts > 0 {
+		if err := s.checkSpace(tx.puts); err != nil {
+			return err
+		}
 	}
 	if err := txn.Commit(); err != nil {
 		return s.wrap("commit", err)
@@ -101,6 +109,7 @@ func (tx *Tx) Put(sp Space, key, val []byte) error {
 	if err := tx.txn.Set(sp.key(key), v); err != nil {
 		return tx.failed(tx.s.wrap(describe("put", sp, key), err))
 	}
+	tx.puts += int64(len(sp) + 1 + len(key) + len(val))
 	return nil
 }
 
