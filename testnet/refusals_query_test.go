@@ -214,3 +214,31 @@ func TestFederatedRefusals(t *testing.T) {
 		inject(t, signQuery(t, k4.P2P, nw.ID, "count judgment by country", now, now.Add(time.Hour), ""), membership.ErrRevoked, "requester_revoked")
 	})
 }
+
+// TestOpenQueryLimit: a member with MaxOpenPerRequester open queries is
+// refused another, and may ask again as soon as they close, not only once
+// the node sweeps closed queries away (every federation.DefaultRetry).
+func TestOpenQueryLimit(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	defer cancel()
+	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	net := startNet(ctx, t, 1, &logBuffer{}, clk.Now)
+	if err := net.Found(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	n0 := net.Node(0)
+	short := federation.AskOptions{Wait: federation.MinWait}
+	for i := range federation.MaxOpenPerRequester {
+		if _, err := n0.Ask(ctx, "count judgment by country", short); err != nil {
+			t.Fatalf("query %d of %d: %v", i+1, federation.MaxOpenPerRequester, err)
+		}
+	}
+	if _, err := n0.Ask(ctx, "count judgment by country", short); !errors.Is(err, federation.ErrLimit) {
+		t.Fatalf("query %d while %d are open: %v, want %v", federation.MaxOpenPerRequester+1, federation.MaxOpenPerRequester, err, federation.ErrLimit)
+	}
+	clk.Add(federation.MinWait + time.Second)
+	if _, err := n0.Ask(ctx, "count judgment by country", short); err != nil {
+		t.Fatalf("a query after the others closed: %v", err)
+	}
+}

@@ -66,7 +66,7 @@ func TestBackupRestore(t *testing.T) {
 	}
 	run(rs, "declaration", "sign", "--yes")
 	for range 3 {
-		run(rs, "record", "import", "--form", "rs.judgment", csv)
+		run(rs, "record", "import", "--form", "rs.judgment", "--allow-duplicates", csv)
 	}
 	run(hr, "query", "count judgment by country", "--timeout", "60s")
 	var audit node.AuditVerify

@@ -432,7 +432,7 @@ func (c *crashRun) importLoop(ctx context.Context, cl *api.Client, importing *at
 		default:
 		}
 		start := time.Now()
-		err := cl.Do(ctx, http.MethodPost, "/v1/records/import?form=rs.judgment&format=csv", strings.NewReader(c.csv), &res)
+		err := cl.Do(ctx, http.MethodPost, "/v1/records/import?form=rs.judgment&format=csv&allow_duplicates=true", strings.NewReader(c.csv), &res)
 		importing.Store(false)
 		if err == nil {
 			c.importTook.Store(int64(time.Since(start)))
@@ -483,8 +483,15 @@ func (c *crashRun) pollLoop(ctx context.Context, cl *api.Client) {
 // publishBurst has the peer publish the next crashBurstPer records.
 func (c *crashRun) publishBurst(ctx context.Context) {
 	n := min(crashBurstPer, len(c.burst))
-	for _, rec := range c.burst[:n] {
-		if err := c.peer.Gossip().Publish(ctx, rec); err != nil && ctx.Err() == nil {
+	for i, rec := range c.burst[:n] {
+		if err := c.peer.Gossip().Publish(ctx, rec); err != nil {
+			if ctx.Err() != nil {
+				// The cycle ended mid-publish: this record and the rest
+				// wait for the next cycle, so that no revocation goes out
+				// before its endorsement.
+				c.burst = c.burst[i:]
+				return
+			}
 			c.t.Errorf("the peer publishes a %s: %v", rec.Kind(), err)
 		}
 	}

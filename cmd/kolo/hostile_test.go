@@ -197,17 +197,10 @@ func logHas(t *testing.T, d *daemon, within time.Duration, parts ...string) {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the node did not log a line with %q within %s:\n%s", parts, within, tail(d.stderr.String(), 4000))
+			t.Fatalf("the node did not log a line with %q within %s:\n%s", parts, within, tail(d.stderr.String(), 40))
 		}
 		time.Sleep(20 * time.Millisecond) // polling another process's log
 	}
-}
-
-func tail(s string, n int) string {
-	if len(s) > n {
-		return "..." + s[len(s)-n:]
-	}
-	return s
 }
 
 // peakRSS is the largest resident memory process pid had (VmHWM), in KiB.

@@ -94,9 +94,11 @@ func (f *Federation) Accept(ctx context.Context, q protocol.Query) (bool, error)
 		f.mu.Unlock()
 		return false, nil
 	}
-	count := 0
+	// Only queries still open count: one closed a moment ago is swept
+	// on the next retry tick, and must not hold the requester back.
+	count, now := 0, f.now()
 	for _, o := range f.open {
-		if o.Requester == q.Requester {
+		if exp, _ := protocol.ParseTime(o.Expires); o.Requester == q.Requester && now.Before(exp) {
 			count++
 		}
 	}
