@@ -55,5 +55,6 @@ func (n *Node) routes() {
 	n.formsRoutes()
 	n.networkRoutes()
 	n.queryRoutes()
+	n.reportRoutes()
 	n.auditRoutes()
 }

@@ -8,5 +8,5 @@ import "github.com/spf13/cobra"
 func addCommands(root *cobra.Command, g *globals) {
 	addRecordCommands(root, g)
 	addNetworkCommands(root, g)
-	root.AddCommand(newQueryCmd(g), newAuditCmd(g))
+	root.AddCommand(newQueryCmd(g), newAuditCmd(g), newReportCmd(g))
 }
