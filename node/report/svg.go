@@ -94,7 +94,7 @@ func newChart(r *Report, f Figure, lang string) chart {
 		x := c.PlotX
 		for i, ct := range r.Countries {
 			c.Legend = append(c.Legend, legendItem{X: x, Y: 10, Color: countryColor(i), Label: ct.Name})
-			x += 24 + 7*float64(len([]rune(ct.Name)))
+			x += 28 + 6.2*float64(len([]rune(ct.Name)))
 		}
 		top = 24
 	}
@@ -109,6 +109,8 @@ func newChart(r *Report, f Figure, lang string) chart {
 	}
 	if f.Unit == "share" || hi == 0 {
 		hi = max(hi, 1)
+	} else {
+		hi = niceMax(hi)
 	}
 	scale := func(v float64) float64 { return c.PlotW * v / hi }
 	y := top
@@ -160,4 +162,17 @@ func newChart(r *Report, f Figure, lang string) chart {
 		c.Height = top0 + axisRoom
 	}
 	return c
+}
+
+// niceMax rounds the largest value up to four steps of 1, 2, 2.5 or 5
+// times a power of ten, so the axis's ticks are round numbers.
+func niceMax(hi float64) float64 {
+	step := hi / 4
+	p := math.Pow(10, math.Floor(math.Log10(step)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*p >= step {
+			return 4 * m * p
+		}
+	}
+	return hi
 }
