@@ -219,7 +219,9 @@ func fromHTML(t *testing.T, data []byte, l labels) seenFigures {
 	}
 	out := seenFigures{}
 	for id := range l.rows {
-		figs := find(doc, func(n *html.Node) bool { return n.Data == "figure" && attr(n, "id") == strings.ReplaceAll(id, ".", "-") })
+		figs := find(doc, func(n *html.Node) bool {
+			return n.Data == "figure" && attr(n, "id") == strings.ReplaceAll(id, ".", "-")
+		})
 		if len(figs) != 1 {
 			t.Fatalf("HTML: %d figures with the id of %s", len(figs), id)
 		}
