@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -62,7 +61,7 @@ with --from rather than asking again.`,
 			}
 			ctx := cmd.Context()
 			var rep *report.Report
-			evidence := ""
+			opts := report.WriteOptions{Format: format, Lang: lang}
 			if from != "" {
 				if period != "" || cmd.Flags().Changed("wait") {
 					return errors.New("--from writes a report already made: --period and --wait do not apply")
@@ -78,7 +77,7 @@ with --from rather than asking again.`,
 				}
 				if dir := report.EvidencePath(from); isDir(dir) {
 					if rel, err := filepath.Rel(filepath.Dir(out), dir); err == nil {
-						evidence = filepath.ToSlash(rel)
+						opts.EvidenceLink = filepath.ToSlash(rel)
 					}
 				}
 			} else {
@@ -91,24 +90,18 @@ with --from rather than asking again.`,
 				if rep, err = g.askReport(ctx, cmd.ErrOrStderr(), period, wait); err != nil {
 					return err
 				}
-				dir := report.EvidencePath(out)
-				n, err := report.WriteEvidence(ctx, dir, rep, func(ctx context.Context, id string) ([]federation.EvidenceFile, error) {
+				opts.Evidence = func(ctx context.Context, id string) ([]federation.EvidenceFile, error) {
 					var files []federation.EvidenceFile
 					err := g.call(ctx, http.MethodGet, "/v1/queries/"+url.PathEscape(id)+"/evidence", nil, &files)
 					return files, err
-				})
-				if err != nil {
-					return err
 				}
-				evidence = filepath.Base(dir)
-				fmt.Fprintf(cmd.ErrOrStderr(), "evidence: %d files in %s\n", n, dir)
 			}
-			var buf bytes.Buffer
-			if err := report.Render(&buf, rep, format, report.RenderOptions{Lang: lang, Evidence: evidence}); err != nil {
+			n, err := report.WriteFile(ctx, out, rep, opts)
+			if err != nil {
 				return err
 			}
-			if err := writeFileAtomic(out, buf.Bytes()); err != nil {
-				return err
+			if opts.Evidence != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "evidence: %d files in %s\n", n, report.EvidencePath(out))
 			}
 			for _, line := range report.Summary(rep) {
 				fmt.Fprintln(cmd.ErrOrStderr(), "  "+line)
