@@ -173,4 +173,3 @@ func closeTestnet(net *testnet.Net) {
 	defer cancel()
 	net.Close(ctx)
 }
-
