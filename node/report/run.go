@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/kolo-net/kolo/node/declaration"
 	"github.com/kolo-net/kolo/node/federation"
 	"github.com/kolo-net/kolo/protocol"
-	"golang.org/x/sync/errgroup"
 )
 
 // Network is what Run needs of the asking node (a *node.Node wired in
@@ -53,8 +51,8 @@ type Progress struct {
 
 // Run asks the report's queries from net, waits for the answers and
 // builds the report. The queries are asked one after the other, in the
-// catalogue's order, so that members answer them in that order, and
-// waited for together.
+// catalogue's order, so that members answer them in that order, then
+// waited for.
 func Run(ctx context.Context, net Network, opts Options) (*Report, error) {
 	if opts.Wait == 0 {
 		opts.Wait = federation.DefaultWait
@@ -94,27 +92,21 @@ func Run(ctx context.Context, net Network, opts Options) (*Report, error) {
 		p.Asked++
 		progress(p)
 	}
+	// The answers are waited for in the order asked: answers to later
+	// queries arrive meanwhile and are combined once, when their turn
+	// comes, rather than again at every answer (federation.Wait computes
+	// the whole status each time an answer to its query arrives).
 	statuses := make([]federation.Status, len(specs))
-	var mu sync.Mutex
 	wctx, cancel := context.WithTimeout(ctx, opts.Wait+10*time.Second)
 	defer cancel()
-	g, gctx := errgroup.WithContext(wctx)
 	for i, id := range ids {
-		g.Go(func() error {
-			st, err := net.Wait(gctx, id)
-			if err != nil {
-				return fmt.Errorf("report: figure %s: %w", specs[i].ID, err)
-			}
-			mu.Lock()
-			statuses[i] = st
-			p.Answered++
-			progress(p)
-			mu.Unlock()
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+		st, err := net.Wait(wctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("report: figure %s: %w", specs[i].ID, err)
+		}
+		statuses[i] = st
+		p.Answered++
+		progress(p)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
