@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/kolo-net/kolo/node/federation"
@@ -43,7 +44,7 @@ check a figure with age and OpenSSL, without kolo.
   kolo report -o report.json                  # the same figures, for programs
   kolo report --from report.json -o izvjestaj.html --lang bs   # again, without asking
 
-A report asks 37 queries; a member answers 200 a day from one member by
+A report asks ` + strconv.Itoa(len(report.Catalogue())) + ` queries; a member answers 200 a day from one member by
 default (query.max_per_day): write it again in another format or language
 with --from rather than asking again.`,
 		Args: cobra.NoArgs,

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -55,6 +56,9 @@ func TestCatalogue(t *testing.T) {
 				}
 			}
 		}
+	}
+	if want := fmt.Sprintf("A report asks %d queries", len(catalogue)); !strings.Contains(string(doc), want) {
+		t.Errorf("docs/report.md does not say %q", want)
 	}
 	for _, s := range Sections {
 		if !sections[s] {
