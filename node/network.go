@@ -17,6 +17,7 @@ import (
 	"github.com/kolo-net/kolo/node/federation"
 	"github.com/kolo-net/kolo/node/gossip"
 	"github.com/kolo-net/kolo/node/membership"
+	"github.com/kolo-net/kolo/node/report"
 	"github.com/kolo-net/kolo/node/store"
 	"github.com/kolo-net/kolo/protocol"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
@@ -45,6 +46,8 @@ type networkPart struct {
 	// fed asks and answers federated queries; auditLog keeps what it did.
 	fed      *federation.Federation
 	auditLog *audit.Log
+	// reports runs `kolo report` in the background (report.go).
+	reports *report.Jobs
 }
 
 // spaceKV is one key space of the store, as membership and declaration
@@ -133,6 +136,9 @@ func (n *Node) startNetwork(ctx context.Context) error {
 // closeNetwork stops the network services.
 func (n *Node) closeNetwork() error {
 	var err error
+	if n.reports != nil {
+		n.reports.Close() // before the federation it asks through
+	}
 	if n.gossip != nil {
 		err = n.gossip.Close()
 	}

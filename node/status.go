@@ -59,6 +59,7 @@ func (n *Node) routes() {
 	n.formsRoutes()
 	n.networkRoutes()
 	n.queryRoutes()
+	n.reportRoutes()
 	n.auditRoutes()
 	n.backupRoutes()
 }

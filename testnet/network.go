@@ -53,7 +53,7 @@ func (t *Net) Invite(ctx context.Context, i, j int, ttl time.Duration) (string, 
 	if len(roles) == 0 {
 		roles = []protocol.Role{protocol.RolePartner}
 	}
-	inv, err := n.Invite(ctx, Org(j), Countries[j%len(Countries)], roles, ttl)
+	inv, err := n.Invite(ctx, Org(j), t.country(j), roles, ttl)
 	if err != nil {
 		return "", fmt.Errorf("testnet: node %d invites node %d: %w", i, j, err)
 	}

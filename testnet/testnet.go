@@ -45,6 +45,9 @@ type Options struct {
 	// NodeOptions, if set, changes node i's options (from Node) each time
 	// it starts (a test gives each node its own connection gater, say).
 	NodeOptions func(i int, o *node.Options)
+	// Countries, if set, are given to the nodes in turn instead of the
+	// package's Countries.
+	Countries []string
 }
 
 // Net is a running test network.
@@ -75,7 +78,7 @@ func Start(ctx context.Context, opts Options) (*Net, error) {
 	t := &Net{opts: opts, nodes: make([]*node.Node, opts.N), homes: make([]string, opts.N)}
 	for i := range opts.N {
 		t.homes[i] = Home(opts.Dir, i)
-		if err := initHome(t.homes[i], i, opts.Configure); err != nil {
+		if err := initHome(t.homes[i], i, t.country(i), opts.Configure); err != nil {
 			return nil, err
 		}
 	}
@@ -100,7 +103,16 @@ func loopback() config.Config {
 	return c
 }
 
-func initHome(home string, i int, configure func(int, *config.Config)) error {
+// country is the country of node i.
+func (t *Net) country(i int) string {
+	list := t.opts.Countries
+	if len(list) == 0 {
+		list = Countries
+	}
+	return list[i%len(list)]
+}
+
+func initHome(home string, i int, country string, configure func(int, *config.Config)) error {
 	if _, err := os.Stat(filepath.Join(home, config.FileName)); err == nil {
 		return nil // reuse an existing node
 	}
@@ -108,7 +120,7 @@ func initHome(home string, i int, configure func(int, *config.Config)) error {
 	if configure != nil {
 		configure(i, &c)
 	}
-	_, err := node.Init(node.InitOptions{Home: home, Org: Org(i), Country: Countries[i%len(Countries)], Config: &c})
+	_, err := node.Init(node.InitOptions{Home: home, Org: Org(i), Country: country, Config: &c})
 	if err != nil {
 		return fmt.Errorf("testnet: init node %d: %w", i, err)
 	}

@@ -9,5 +9,5 @@ func addCommands(root *cobra.Command, g *globals) {
 	addRecordCommands(root, g)
 	root.AddCommand(newPassphraseCmd(g)) // passphrase.go
 	addNetworkCommands(root, g)
-	root.AddCommand(newQueryCmd(g), newAuditCmd(g))
+	root.AddCommand(newQueryCmd(g), newAuditCmd(g), newReportCmd(g))
 }

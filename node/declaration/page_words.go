@@ -208,6 +208,11 @@ var countryNames = map[string]map[string]string{
 	"BA": {"en": "Bosnia and Herzegovina"},
 }
 
+// CountryName is the name of the country with ISO 3166-1 code cc in
+// lang, as the Declaration's page writes it (the regional report uses it
+// too).
+func CountryName(lang, cc string) string { return countryName(lang, cc) }
+
 // countryName is the name of the country with ISO 3166-1 code cc in lang,
 // from CLDR through golang.org/x/text (the code itself if it has none).
 func countryName(lang, cc string) string {

@@ -64,8 +64,10 @@ const (
 	// DefaultRetry is how often undelivered answers are tried again.
 	DefaultRetry = 30 * time.Second
 	// MaxOpenPerRequester bounds the open queries one member can make
-	// every node store.
-	MaxOpenPerRequester = 32
+	// every node store (a query is a few hundred bytes). The regional
+	// report (node/report) asks 37 at once and they stay open for its
+	// --wait, so the bound leaves room for a few reports in a row.
+	MaxOpenPerRequester = 256
 	// seenFor is how long after a query's expiry its id stays remembered.
 	seenFor = 24 * time.Hour
 	// answerWorkers answer queries in parallel.
