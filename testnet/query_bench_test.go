@@ -111,9 +111,10 @@ func queryBenchNet(b *testing.B, nodes, records int) *Net {
 	if err != nil {
 		b.Fatal(err)
 	}
-	net, err := Start(ctx, Options{N: nodes, Dir: dir, Node: node.Options{},
+	// Every node a partner of one of the four countries with built-in
+	// forms, so that every node holds records.
+	net, err := Start(ctx, Options{N: nodes, Dir: dir, Node: node.Options{}, Countries: Countries[:4],
 		Configure: func(i int, c *config.Config) {
-			c.Node.Country = Countries[i%4]
 			c.Query.MaxPerDay = 1_000_000
 		}})
 	if err != nil {
@@ -137,7 +138,11 @@ func queryBenchNet(b *testing.B, nodes, records int) *Net {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			if _, err := SeedBulk(ctx, net.Node(i), sdk.KindJudgment, records, uint64(i+1)); err != nil {
+			n, err := SeedBulk(ctx, net.Node(i), sdk.KindJudgment, records, uint64(i+1))
+			if err == nil && n != records {
+				err = fmt.Errorf("node %d (%s) holds %d judgments, want %d", i, net.Node(i).Config().Node.Country, n, records)
+			}
+			if err != nil {
 				errs <- err
 			}
 		}()
