@@ -333,7 +333,10 @@ func (l *Ledger) put(prefix []byte, h protocol.Hash, v any) error {
 	if err != nil {
 		return err
 	}
-	return l.kv.Put(append(append([]byte{}, prefix...), h.String()...), b)
+	if err := l.kv.Put(append(append([]byte{}, prefix...), h.String()...), b); err != nil {
+		return fmt.Errorf("%w: %w", membership.ErrStore, err)
+	}
+	return nil
 }
 
 // Has reports whether the ledger holds the endorsement or revocation h.

@@ -367,6 +367,13 @@ func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message
 		g.syncSoon(from)
 		return pubsub.ValidationIgnore
 	}
+	if errors.Is(err, membership.ErrStore) || (err != nil && ctx.Err() != nil) {
+		// This node's own failure (a full disk, say, or a stop), not the
+		// sender's: not held against it, not forwarded, and the periodic
+		// sync brings the record again once the store can take it.
+		g.limit.warnErr(g.log, from, err, "gossip: could not keep a record; a later sync brings it again", "kind", rec.Kind(), "from", from, "err", err)
+		return pubsub.ValidationIgnore
+	}
 	if err != nil {
 		g.limit.warnErr(g.log, from, err, "gossip: rejected record", "kind", rec.Kind(), "from", from, "err", err)
 		return pubsub.ValidationReject

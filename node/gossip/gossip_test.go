@@ -309,3 +309,37 @@ func mustEndorse(t *testing.T, n *testNode) protocol.Endorsement {
 	}
 	return e
 }
+
+// TestStoreFailureIgnored: a node whose store cannot keep a record that
+// arrives by gossip (its disk is full) ignores it, which holds nothing
+// against the honest sender, instead of rejecting it as invalid; it says
+// so in its log, and a sync brings the record once the store works again.
+func TestStoreFailureIgnored(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	a, b := newTestNode(t, "a", clk), newTestNode(t, "b", clk)
+	a.found()
+	b.join(a)
+	for _, n := range []*testNode{a, b} {
+		waitFor(t, n.name+" knows the 2 members", func() bool { return members(n) == 2 })
+	}
+	onTopic(t, b, a)
+	a.ledKV.full.Store(true)
+	e := b.sign()
+	h, _ := e.Hash()
+	waitFor(t, "a logs that it could not keep b's endorsement", func() bool {
+		return a.logs.Has("could not keep a record", "kind=endorsement", b.id.String(), "disk full")
+	})
+	if a.logs.Has("rejected record") || a.ledger.Has(h) {
+		t.Fatalf("a rejected or kept the endorsement it could not store:\n%s", a.logs)
+	}
+	a.ledKV.full.Store(false)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := a.g.Sync(ctx, b.id); err != nil {
+		t.Fatal(err)
+	}
+	if !a.ledger.Has(h) || counted(a) != 1 {
+		t.Fatal("after the store recovered, a sync did not bring b's endorsement")
+	}
+}

@@ -3,11 +3,13 @@ package gossip
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,11 +31,17 @@ import (
 type memKV struct {
 	mu sync.Mutex
 	m  map[string][]byte
+	// full makes Put fail, as a store on a full disk does (an injected
+	// fault: a real full disk is cmd/kolo's TestDiskFullDaemon).
+	full atomic.Bool
 }
 
 func newMemKV() *memKV { return &memKV{m: map[string][]byte{}} }
 
 func (kv *memKV) Put(key, val []byte) error {
+	if kv.full.Load() {
+		return errors.New("store: disk full (injected)")
+	}
 	kv.mu.Lock()
 	defer kv.mu.Unlock()
 	kv.m[string(key)] = append([]byte{}, val...)

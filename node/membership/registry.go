@@ -36,6 +36,10 @@ var (
 	ErrRevoked      = errors.New("membership revoked")
 	ErrNotAllowed   = errors.New("not allowed")
 	ErrFuture       = errors.New("dated in the future")
+	// ErrStore wraps a failure of this node's own store (a full disk, an
+	// I/O error): the record was not refused, only not kept, and a later
+	// sync brings it again.
+	ErrStore = errors.New("could not store the record on this node")
 )
 
 // Keys in the KV.
@@ -281,7 +285,10 @@ func (r *Registry) put(key []byte, v any) error {
 	if err != nil {
 		return err
 	}
-	return r.kv.Put(key, b)
+	if err := r.kv.Put(key, b); err != nil {
+		return fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	return nil
 }
 
 func (r *Registry) insertCert(h protocol.Hash, c protocol.Certificate) {
