@@ -108,7 +108,11 @@ type fuzzNode struct {
 	g      *Gossip
 }
 
-func (c *cast) node(tb testing.TB, kv *memKV) *fuzzNode {
+func (c *cast) node(tb testing.TB, kv *memKV) *fuzzNode { return c.nodeOf(tb, kv, nil, true) }
+
+// nodeOf is node with the node key key (nil: verify only), in the
+// network or not yet (a joining node).
+func (c *cast) nodeOf(tb testing.TB, kv *memKV, key crypto.PrivKey, inNetwork bool) *fuzzNode {
 	tb.Helper()
 	ctx := context.Background()
 	quiet := slog.New(slog.DiscardHandler)
@@ -117,11 +121,11 @@ func (c *cast) node(tb testing.TB, kv *memKV) *fuzzNode {
 	if kv != nil {
 		rkv, lkv = prefixKV{kv, "reg/"}, prefixKV{kv, "led/"}
 	}
-	reg, err := membership.Open(ctx, rkv, membership.Options{Now: now, Logger: quiet})
+	reg, err := membership.Open(ctx, rkv, membership.Options{Key: key, Now: now, Logger: quiet})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if _, ok := reg.Network(); !ok {
+	if _, ok := reg.Network(); !ok && inNetwork {
 		if err := reg.Init(ctx, c.net); err != nil {
 			tb.Fatal(err)
 		}
