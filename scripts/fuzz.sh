@@ -55,8 +55,11 @@ for pkg in $(go list ./...); do
 			failed=1
 			continue
 		fi
+		corpus="$dir/testdata/fuzz/$target"
+		before=$(ls "$corpus" 2>/dev/null | sort)
 		(cd "$dir" && go test -count=1 -run '^$' -fuzz "^$target\$" -fuzztime "${seconds}s" -fuzzminimizetime 200x -parallel 1 . >"$out.fuzz" 2>&1)
 		rc=$?
+		after=$(ls "$corpus" 2>/dev/null | sort)
 		# The last progress line: "fuzz: elapsed: 1m0s, execs: 12345 (205/sec), ..."
 		last=$(grep -E '^fuzz: elapsed: .*execs: [0-9]+' "$out.fuzz" | tail -1)
 		execs=$(sed -E 's/.*execs: ([0-9]+).*/\1/' <<<"$last")
@@ -66,8 +69,16 @@ for pkg in $(go list ./...); do
 		rate=$(awk -v x="${execs:-0}" -v s="$secs" 'BEGIN { if (s > 0) printf "%.0f", x / s; else print "-" }')
 		result=ok
 		if [ "$rc" -ne 0 ]; then
-			result="FAIL ($out.fuzz)"
-			failed=1
+			if [ "$before" = "$after" ] && grep -q '^    context deadline exceeded$' "$out.fuzz" &&
+				! grep -qE 'panic|Failing input|_test\.go:[0-9]+:' "$out.fuzz"; then
+				# Go 1.26's coordinator can report its own stop at the end of
+				# -fuzztime as a failure, with no input written
+				# (go.dev/issue/75804, fixed in Go 1.27): not a finding.
+				result="ok (stop race go.dev/issue/75804, no input written)"
+			else
+				result="FAIL ($out.fuzz)"
+				failed=1
+			fi
 		fi
 		printf '%-28s %-24s %8s %12s %10s %6s %s\n' "$short" "$target" "$secs" "${execs:--}" "$rate" "$seeds" "$result"
 	done
