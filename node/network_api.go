@@ -34,11 +34,12 @@ func networkError(err error) error {
 	switch {
 	case errors.Is(err, membership.ErrNoSuchInvite):
 		return &api.Error{Code: http.StatusNotFound, Err: err}
-	case errors.Is(err, membership.ErrNoNetwork), errors.Is(err, ErrAlreadyInNetwork), errors.Is(err, declaration.ErrAlreadyEndorsed):
+	case errors.Is(err, membership.ErrNoNetwork), errors.Is(err, ErrAlreadyInNetwork), errors.Is(err, declaration.ErrAlreadyEndorsed),
+		errors.Is(err, declaration.ErrNoEndorsement):
 		return &api.Error{Code: http.StatusConflict, Err: err}
 	case errors.Is(err, membership.ErrNotMember), errors.Is(err, membership.ErrRevoked), errors.Is(err, membership.ErrNotAllowed):
 		return &api.Error{Code: http.StatusForbidden, Err: err}
-	case errors.As(err, &fe), errors.Is(err, membership.ErrInviteExpired), errors.Is(err, protocol.ErrRefused), errors.Is(err, membership.ErrInviteCancelled),
+	case errors.As(err, &fe), errors.Is(err, membership.ErrInviteID), errors.Is(err, membership.ErrInviteExpired), errors.Is(err, protocol.ErrRefused), errors.Is(err, membership.ErrInviteCancelled),
 		errors.Is(err, declaration.ErrWrongDeclaration), errors.Is(err, declaration.ErrMismatch):
 		return api.BadRequest(err)
 	}

@@ -163,10 +163,12 @@ func queryError(err error) error {
 	}
 	var qe *query.Error
 	switch {
-	case errors.As(err, &qe):
+	case errors.As(err, &qe), errors.Is(err, federation.ErrQueryID):
 		return api.BadRequest(err)
 	case errors.Is(err, federation.ErrNoSuchQuery):
 		return &api.Error{Code: http.StatusNotFound, Err: err}
+	case errors.Is(err, federation.ErrLimit):
+		return &api.Error{Code: http.StatusTooManyRequests, Err: err}
 	}
 	return networkError(err)
 }

@@ -27,6 +27,11 @@ func FuzzReceive(f *testing.F) {
 	f.Add(frame([]byte(`{"network":"kolovectorsnetworkid22345a","have":"AAAA","more":false}`)))
 	f.Add(frame([]byte(`{"records":[{"endorsement":{}}],"more":false}`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Decoding is strict about the JSON, not about absent fields: a
+		// message without a peer ID decodes, and its re-encoding ("peer":
+		// "") does not, by libp2p's peer.ID. What a node acts on has passed
+		// its field checks (SigningBytes, Hash), so only that must
+		// round-trip.
 		var rec Record
 		if err := NewConn(bytes.NewBuffer(data)).Receive(&rec); err == nil {
 			if h, err := rec.Hash(); err == nil {
@@ -45,13 +50,15 @@ func FuzzReceive(f *testing.F) {
 				case KindQuery:
 					_ = rec.Query.Verify()
 				}
+				roundTrip(t, &rec, new(Record))
 			}
-			roundTrip(t, &rec, new(Record))
 		}
 		var req JoinRequest
 		if err := NewConn(bytes.NewBuffer(data)).Receive(&req); err == nil {
 			_ = req.VerifyProof()
-			roundTrip(t, &req, new(JoinRequest))
+			if _, err := req.SigningBytes(); err == nil {
+				roundTrip(t, &req, new(JoinRequest))
+			}
 		}
 		var resp JoinResponse
 		if err := NewConn(bytes.NewBuffer(data)).Receive(&resp); err == nil && resp.Network != nil {

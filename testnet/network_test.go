@@ -100,7 +100,13 @@ func startNetForms(ctx context.Context, t *testing.T, n int, logs *logBuffer) *N
 
 func startNetOpts(ctx context.Context, t *testing.T, n int, logs *logBuffer, opts node.Options) *Net {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return startNetLevel(ctx, t, n, logs, opts, slog.LevelInfo)
+}
+
+// startNetLevel is startNetOpts with the nodes' logs kept from level on.
+func startNetLevel(ctx context.Context, t *testing.T, n int, logs *logBuffer, opts node.Options, level slog.Level) *Net {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: level}))
 	net, err := Start(ctx, Options{N: n, Dir: t.TempDir(), Logger: log, Node: opts})
 	if err != nil {
 		t.Fatal(err)

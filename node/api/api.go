@@ -170,7 +170,7 @@ func (s *Server) Serve() error {
 				writeJSON(w, http.StatusUnauthorized, Problem{Error: "missing or wrong bearer token (see api.token in the node's home)"})
 				return
 			}
-			s.mux.ServeHTTP(w, r)
+			s.mux.ServeHTTP(&jsonErrors{ResponseWriter: w, r: r}, r)
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
@@ -191,4 +191,39 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	return s.srv.Shutdown(ctx)
+}
+
+// jsonErrors makes the answers net/http writes itself, in plain text or
+// HTML (no such endpoint, a method the endpoint does not take, a redirect
+// to a cleaned path), JSON Problems like every other answer of this API,
+// so that a client always reads a JSON error saying what was wrong.
+type jsonErrors struct {
+	http.ResponseWriter
+	r        *http.Request
+	replaced bool
+}
+
+func (j *jsonErrors) WriteHeader(code int) {
+	h := j.Header()
+	if code < 300 || h.Get("Content-Type") == "application/json" {
+		j.ResponseWriter.WriteHeader(code)
+		return
+	}
+	j.replaced = true
+	msg := fmt.Sprintf("no endpoint %s %s", j.r.Method, j.r.URL.Path)
+	switch {
+	case code == http.StatusMethodNotAllowed:
+		msg = fmt.Sprintf("%s %s: method not allowed; this endpoint takes %s", j.r.Method, j.r.URL.Path, h.Get("Allow"))
+	case code >= 300 && code < 400:
+		msg = fmt.Sprintf("%s %s: the path is written %s", j.r.Method, j.r.URL.Path, h.Get("Location"))
+	}
+	h.Del("Content-Length")
+	writeJSON(j.ResponseWriter, code, Problem{Error: msg})
+}
+
+func (j *jsonErrors) Write(b []byte) (int, error) {
+	if j.replaced {
+		return len(b), nil // net/http's own text, replaced by the Problem
+	}
+	return j.ResponseWriter.Write(b)
 }

@@ -26,6 +26,7 @@ var (
 	ErrUnknownEndorsement = errors.New("names an endorsement this node does not hold")
 	ErrLimit              = errors.New("over the limit one member may make others store")
 	ErrAlreadyEndorsed    = errors.New("this organisation already endorses the Declaration")
+	ErrNoEndorsement      = errors.New("has no endorsement to revoke")
 )
 
 // MaxEndorsementsPerSigner bounds the endorsements one member can make
@@ -548,7 +549,7 @@ func (l *Ledger) Withdraw(ctx context.Context) ([]protocol.Revocation, error) {
 		out = append(out, r)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("revoke: this node (%s) has no endorsement to revoke", self)
+		return nil, fmt.Errorf("revoke: this node (%s) %w", self, ErrNoEndorsement)
 	}
 	return out, nil
 }

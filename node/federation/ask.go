@@ -116,11 +116,21 @@ func (f *Federation) mine(h string) (asked, error) {
 // ErrNoSuchQuery says that no query this node asked has the id given.
 var ErrNoSuchQuery = errors.New("no such query")
 
+// ErrQueryID says that an id given cannot name one query: it is too short,
+// or several queries start so. The error's text says which.
+var ErrQueryID = errors.New("not the id of one query")
+
+// queryIDError is an ErrQueryID with its own words.
+type queryIDError struct{ msg string }
+
+func (e queryIDError) Error() string        { return e.msg }
+func (e queryIDError) Is(target error) bool { return target == ErrQueryID }
+
 // find returns the query this node asked whose id starts with id.
 func (f *Federation) find(ctx context.Context, id string) (asked, error) {
 	id = strings.ToLower(strings.TrimSpace(id))
 	if len(id) < 6 {
-		return asked{}, fmt.Errorf("query %q: give at least the first 6 characters of its id (kolo query list shows them)", id)
+		return asked{}, queryIDError{fmt.Sprintf("query %q: give at least the first 6 characters of its id (kolo query list shows them)", id)}
 	}
 	var found []asked
 	err := f.cfg.Store.Scan(ctx, spaceMine, nil, func(_, val []byte) error {
@@ -139,7 +149,7 @@ func (f *Federation) find(ctx context.Context, id string) (asked, error) {
 	case len(found) == 0:
 		return asked{}, fmt.Errorf("query %q: %w (kolo query list shows this node's queries)", id, ErrNoSuchQuery)
 	case len(found) > 1:
-		return asked{}, fmt.Errorf("query %q: %d queries start so; give more characters", id, len(found))
+		return asked{}, queryIDError{fmt.Sprintf("query %q: %d queries start so; give more characters", id, len(found))}
 	}
 	return found[0], nil
 }

@@ -17,11 +17,8 @@ func FuzzSealedPayload(f *testing.F) {
 		`{"format":1,"answer":{"format":1,"query":"q","refused":{"reason":"role","message":"m"},"cells":[],"coverage":{"cells":0,"released":0,"suppressed":0},"k":5}}`,
 		`{"format":2}`, `[]`, `{"format":1,"extra":true}`,
 	}
-	for _, s := range seeds {
+	for _, s := range seeds { // literal seeds: a count guard could not fail
 		f.Add([]byte(s))
-	}
-	if len(seeds) == 0 {
-		f.Fatal("no seeds")
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s Sealed

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -435,6 +436,26 @@ func TestWriteFile(t *testing.T) {
 	}
 }
 
+// seedKeyFiles reads the key files Write put in dir into good, and
+// refuses seeds that would start the fuzzer from nothing: fewer than the
+// three secret files and identity.json, or an empty one.
+func seedKeyFiles(dir string, names []string, good map[string][]byte) error {
+	if len(names) < 4 {
+		return fmt.Errorf("fuzz seeds: %d key files (%v); want the 3 secret files and %s", len(names), names, keys.PublicFile)
+	}
+	for _, name := range names {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("fuzz seeds: %w", err)
+		}
+		if len(b) == 0 {
+			return fmt.Errorf("fuzz seeds: Write left %s empty", name)
+		}
+		good[name] = b
+	}
+	return nil
+}
+
 // FuzzRead puts arbitrary bytes in one key file of a good home (or in
 // identity.json) and reads it. Nothing may panic; what Read accepts must
 // be a usable set of keys. No passphrase is given, so no scrypt work is done.
@@ -449,22 +470,15 @@ func FuzzRead(f *testing.F) {
 	}
 	names := append(append([]string{}, keys.Files...), keys.PublicFile)
 	good := map[string][]byte{}
-	n := 0
+	if err := seedKeyFiles(seedDir, names, good); err != nil {
+		f.Fatal(err)
+	}
 	for i, name := range names {
-		b, err := os.ReadFile(filepath.Join(seedDir, name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		good[name] = b
+		b := good[name]
 		f.Add(uint8(i), b)
 		f.Add(uint8(i), b[:len(b)/2])
-		n += 2
 	}
 	f.Add(uint8(0), []byte("age-encryption.org/v1\n-> scrypt AAAA 18\n"))
-	n++
-	if n == 0 {
-		f.Fatal("no seeds")
-	}
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		dir := t.TempDir()
 		name := names[int(which)%len(names)]

@@ -182,12 +182,22 @@ func (r *Registry) OpenInvites() int {
 // ErrNoSuchInvite says that no invite has the ID given.
 var ErrNoSuchInvite = errors.New("no such invite")
 
+// ErrInviteID says that an ID given cannot name one invite: it is too
+// short, or several invites start so. The error's text says which.
+var ErrInviteID = errors.New("not the ID of one invite")
+
+// inviteIDError is an ErrInviteID with its own words.
+type inviteIDError struct{ msg string }
+
+func (e inviteIDError) Error() string        { return e.msg }
+func (e inviteIDError) Is(target error) bool { return target == ErrInviteID }
+
 // CancelInvite cancels the open invite whose ID (or a prefix of its public
 // key of at least 8 hex digits) is id: its token can no longer be used.
 func (r *Registry) CancelInvite(ctx context.Context, id string) (Invite, error) {
 	id = strings.ToLower(strings.TrimSpace(id))
 	if len(id) < 8 {
-		return Invite{}, fmt.Errorf("invite %q: give at least the first 8 characters of its ID (kolo invite list shows them)", id)
+		return Invite{}, inviteIDError{fmt.Sprintf("invite %q: give at least the first 8 characters of its ID (kolo invite list shows them)", id)}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -195,7 +205,7 @@ func (r *Registry) CancelInvite(ctx context.Context, id string) (Invite, error) 
 	for key, inv := range r.invites {
 		if strings.HasPrefix(key, id) {
 			if found != nil {
-				return Invite{}, fmt.Errorf("invite %q: more than one invite starts so; give more characters", id)
+				return Invite{}, inviteIDError{fmt.Sprintf("invite %q: more than one invite starts so; give more characters", id)}
 			}
 			found = inv
 		}

@@ -144,20 +144,34 @@ func (r *RemoteForms) checkBatch(ctx context.Context, req *formpb.CheckRequest, 
 	if err != nil {
 		return fmt.Errorf("check %s, records %d..%d: %w", ref, first, first+len(req.Records)-1, r.callError(err, ours))
 	}
-	if got, want := len(resp.GetResults()), len(req.Records); got != want {
-		return fmt.Errorf("check %s, records %d..%d: plugin returned %d results for %d records", ref, first, first+want-1, got, want)
+	if i, err := decodeResults(resp, out); err != nil {
+		if i < 0 {
+			return fmt.Errorf("check %s, records %d..%d: %w", ref, first, first+len(req.Records)-1, err)
+		}
+		return fmt.Errorf("check %s, record %d: %w", ref, first+i, err)
+	}
+	return nil
+}
+
+// decodeResults decodes a plugin's answer to a Check of len(out) records
+// into out. On error it returns the index of the result at fault, or -1
+// when the answer as a whole is (a count of results that is not the
+// count of records).
+func decodeResults(resp *formpb.CheckResponse, out []Result) (int, error) {
+	if got, want := len(resp.GetResults()), len(out); got != want {
+		return -1, fmt.Errorf("plugin returned %d results for %d records", got, want)
 	}
 	for i, pr := range resp.GetResults() {
 		res := Result{Errors: fieldErrorsFromPB(pr.GetErrors())}
 		c, err := commonFromPB(pr.GetCommon())
 		if err != nil {
-			return fmt.Errorf("check %s, record %d: %w", ref, first+i, err)
+			return i, err
 		}
 		if len(res.Errors) > 0 && len(c) > 0 {
-			return fmt.Errorf("check %s, record %d: plugin returned both errors and indicators", ref, first+i)
+			return i, errors.New("plugin returned both errors and indicators")
 		}
 		res.Common = c
 		out[i] = res
 	}
-	return nil
+	return 0, nil
 }

@@ -425,24 +425,118 @@ func FuzzAnswersRoundTrip(f *testing.F) {
 	})
 }
 
-// FuzzCheckResponse feeds the host's decoding of a plugin's answer
-// arbitrary bytes, as a misbehaving plugin could send them.
+// FuzzCheckResponse feeds the host's decoding of a plugin's answer to a
+// Check (decodeResults, as RemoteForms.Check runs it) arbitrary bytes, as
+// a misbehaving plugin could send them, for a request of n records. What
+// it accepts is exactly one result per record, each holding either field
+// errors (as sent) or indicators (each once, in a type Common documents,
+// the same after encoding again), never both; what it refuses breaks one
+// of these rules, and the error says which result.
 func FuzzCheckResponse(f *testing.F) {
 	pb, _ := commonToPB(Common{"verdict": "convicted", "victims": 2, "international_law_cited": []string{"palermo"}, "assets_frozen": true, "compensation_awarded_eur": 1.5})
 	good, _ := proto.Marshal(&formpb.CheckResponse{Results: []*formpb.Result{{Common: pb}, {Errors: []*formpb.FieldError{{Field: "verdict", Rule: "is required"}}}}})
-	f.Add(good)
-	f.Add([]byte{})
-	f.Add([]byte{0x0a, 0x02, 0x12, 0x00})
-	f.Fuzz(func(t *testing.T, b []byte) {
+	f.Add(uint8(2), good)
+	f.Add(uint8(1), good)
+	both, _ := proto.Marshal(&formpb.CheckResponse{Results: []*formpb.Result{{Common: pb, Errors: []*formpb.FieldError{{Field: "verdict", Rule: "x"}}}}})
+	f.Add(uint8(1), both)
+	dup, _ := proto.Marshal(&formpb.CheckResponse{Results: []*formpb.Result{{Common: append(pb, pb[0])}}})
+	f.Add(uint8(1), dup)
+	f.Add(uint8(0), []byte{})
+	f.Add(uint8(1), []byte{0x0a, 0x02, 0x12, 0x00})
+	f.Fuzz(func(t *testing.T, n uint8, b []byte) {
 		var resp formpb.CheckResponse
 		if proto.Unmarshal(b, &resp) != nil {
 			return
 		}
-		for _, r := range resp.GetResults() {
-			_ = fieldErrorsFromPB(r.GetErrors())
-			if c, err := commonFromPB(r.GetCommon()); err == nil {
-				_ = CheckCommon(KindJudgment, c)
+		out := make([]Result, n%32)
+		at, err := decodeResults(&resp, out)
+		if err != nil {
+			if at < 0 {
+				if len(resp.GetResults()) == len(out) {
+					t.Fatalf("refused the count of %d results for %d records: %v", len(resp.GetResults()), len(out), err)
+				}
+				return
+			}
+			if at >= len(resp.GetResults()) || validWireResult(resp.GetResults()[at]) {
+				t.Fatalf("refused result %d, which is well made: %v", at, err)
+			}
+			return
+		}
+		if len(resp.GetResults()) != len(out) {
+			t.Fatalf("accepted %d results for %d records", len(resp.GetResults()), len(out))
+		}
+		for i, pr := range resp.GetResults() {
+			if !validWireResult(pr) {
+				t.Fatalf("accepted result %d, which is not well made: %v", i, pr)
+			}
+			r := out[i]
+			if len(r.Errors) != len(pr.GetErrors()) {
+				t.Fatalf("result %d: %d errors decoded from %d", i, len(r.Errors), len(pr.GetErrors()))
+			}
+			for j, e := range pr.GetErrors() {
+				if r.Errors[j] != (FieldError{Field: e.GetField(), Rule: e.GetRule(), Got: e.GetGot()}) {
+					t.Fatalf("result %d error %d: %+v decoded from %v", i, j, r.Errors[j], e)
+				}
+			}
+			if len(r.Common) != len(pr.GetCommon()) {
+				t.Fatalf("result %d: %d indicators decoded from %d", i, len(r.Common), len(pr.GetCommon()))
+			}
+			for name, v := range r.Common {
+				switch v.(type) {
+				case int64, float64, bool, string, []string:
+				default:
+					t.Fatalf("result %d: indicator %q decoded as %T", i, name, v)
+				}
+			}
+			again, err := commonToPB(r.Common)
+			if err != nil {
+				t.Fatalf("result %d: decoded indicators do not encode: %v", i, err)
+			}
+			back, err := commonFromPB(again)
+			if err != nil || !sameCommon(back, r.Common) {
+				t.Fatalf("result %d: indicators %v came back as %v (%v)", i, r.Common, back, err)
 			}
 		}
 	})
+}
+
+// validWireResult says whether a plugin's result is well made, from the
+// rules alone: errors or indicators, not both; each indicator named once
+// and holding a value.
+func validWireResult(pr *formpb.Result) bool {
+	if len(pr.GetErrors()) > 0 && len(pr.GetCommon()) > 0 {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, in := range pr.GetCommon() {
+		if seen[in.GetName()] || in.GetValue() == nil {
+			return false
+		}
+		seen[in.GetName()] = true
+	}
+	return true
+}
+
+// sameCommon compares indicators, a NaN equal to a NaN.
+func sameCommon(a, b Common) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, va := range a {
+		vb, ok := b[k]
+		if !ok {
+			return false
+		}
+		if fa, ok := va.(float64); ok {
+			fb, ok := vb.(float64)
+			if !ok || !(fa == fb || (math.IsNaN(fa) && math.IsNaN(fb))) {
+				return false
+			}
+			continue
+		}
+		if !reflect.DeepEqual(va, vb) {
+			return false
+		}
+	}
+	return true
 }

@@ -149,6 +149,11 @@ func checkLabel(l Label) error {
 		if len(lang) > 35 || utf8.RuneCountInString(s) > MaxLabel {
 			return fmt.Errorf("%q text must be at most %d characters", clip(lang, 35), MaxLabel)
 		}
+		if s == "" {
+			// Label.In would show nothing in that language rather than
+			// fall back to English.
+			return fmt.Errorf("%q text is empty; leave the language out to fall back to English", clip(lang, 35))
+		}
 	}
 	return nil
 }

@@ -31,6 +31,7 @@ func TestCheckFormInfo(t *testing.T) {
 		{"duplicate option", func(fi *FormInfo) { fi.Fields[0].Options[1].Value = "art_1" }, `form xx.judgment: field 1: article: option "art_1" appears twice`},
 		{"bad option value", func(fi *FormInfo) { fi.Fields[0].Options[1].Value = "Art 2" }, `form xx.judgment: field 1: article: option value "Art 2" must be lower case a-z, 0-9, _ . -, at most 64 characters`},
 		{"option without English", func(fi *FormInfo) { fi.Fields[0].Options[1].Label = Label{"mk": "Чл. 2"} }, `form xx.judgment: field 1: article: option art_2: label: must have an English ("en") text`},
+		{"option with an empty translation", func(fi *FormInfo) { fi.Fields[0].Options[1].Label = Label{"en": "Art. 2", "mk": ""} }, `form xx.judgment: field 1: article: option art_2: label: "mk" text is empty; leave the language out to fall back to English`},
 		{"min above max", func(fi *FormInfo) { fi.Fields[3].Min = ptr(10); fi.Fields[3].Max = ptr(1) }, `form xx.judgment: field 4: victims: min 10 is above max 1`},
 		{"infinite max", func(fi *FormInfo) { fi.Fields[3].Max = ptr(math.Inf(1)) }, `form xx.judgment: field 4: victims: min and max must be finite`},
 		{"max on a bool", func(fi *FormInfo) { fi.Fields[0].Max = ptr(1) }, `form xx.judgment: field 1: article: a choice field must not have min or max`},
