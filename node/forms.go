@@ -31,10 +31,10 @@ func (n *Node) startForms(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := records.Open(ctx, n.store, h, n.peerID.String(), records.Options{Logger: n.log.With("component", "records")})
+	b, err := openBook(ctx, n.store, h, n.peerID, n.log) // as the commands do without a daemon (offline.go)
 	if err != nil {
 		h.Close()
-		return fmt.Errorf("open records: %w", err)
+		return err
 	}
 	n.plugins, n.records = h, b
 	return nil
@@ -43,7 +43,7 @@ func (n *Node) startForms(ctx context.Context) error {
 // StartPlugins starts the plugin host as the node does: the built-in
 // forms of countries (nil for all, empty for none), served by executable
 // ("" for this one), and the plugins of the configured directory. The
-// commands use it when no daemon runs.
+// commands reach it through OpenOffline when no daemon runs.
 func StartPlugins(ctx context.Context, cfg config.Config, executable string, countries []string, log *slog.Logger) (*host.Host, error) {
 	h, err := host.New(host.Options{
 		Executable:  executable,

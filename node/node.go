@@ -1,6 +1,10 @@
 // Package node is the kolo node: the one place that wires the encrypted
 // store, the libp2p host, the plugins and the local API together.
-// cmd/kolo calls New, Start and Close; testnet runs several in one process.
+// cmd/kolo calls New, Start and Close for the daemon; testnet runs several
+// in one process. When no daemon runs, the commands open the home through
+// OpenOffline (offline.go), which opens the same store, form plugins and
+// records book with the daemon's own functions, each only when a command
+// needs it.
 package node
 
 import (
@@ -125,8 +129,9 @@ func New(ctx context.Context, cfg config.Config, ks *keys.Set, opts Options) (*N
 	return n, nil
 }
 
-// OpenStore opens the home's encrypted store, as the node does. The
-// commands use it directly when no daemon runs.
+// OpenStore opens the home's encrypted store, for the daemon (New) and
+// for the commands when no daemon runs (OpenOffline). A store another
+// process holds is ErrHomeInUse.
 func OpenStore(cfg config.Config, ks *keys.Set, log *slog.Logger) (*store.Store, error) {
 	dir := filepath.Join(cfg.Home, StoreDir)
 	st, err := store.Open(store.Options{

@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 
 	"filippo.io/age"
-	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/spf13/cobra"
 
 	"github.com/kolo-net/kolo/node"
@@ -134,26 +132,20 @@ func backupTo(ctx context.Context, g *globals, home string, w io.Writer, recipie
 	case !errors.Is(err, api.ErrNotRunning):
 		return backup.Manifest{}, err
 	}
-	// No daemon: the home itself, as the daemon would open it.
+	// No daemon: the home itself, through node's offline path.
 	cfg, err := g.loadConfig(nil, nil)
 	if err != nil {
 		return backup.Manifest{}, err
 	}
-	ks, err := keys.Read(ctx, home, os.Getenv("KOLO_PASSPHRASE"))
+	o, err := openOffline(ctx, cfg, io.Discard)
 	if err != nil {
 		return backup.Manifest{}, err
 	}
-	st, err := node.OpenStore(cfg, ks, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return backup.Manifest{}, err
+	m, err := o.Backup(ctx, w, recipients)
+	if cerr := o.Close(); err == nil && cerr != nil {
+		err = cerr
 	}
-	defer st.Close()
-	pid, err := peer.IDFromPrivateKey(ks.P2P)
-	if err != nil {
-		return backup.Manifest{}, err
-	}
-	return backup.Write(ctx, w, backup.Source{Home: home, Store: st, PeerID: pid.String(), Org: cfg.Node.Org, Country: cfg.Node.Country,
-		AgeRecipient: ks.Age.Recipient().String(), Version: version}, recipients)
+	return m, err
 }
 
 func newRestoreCmd(g *globals) *cobra.Command {
