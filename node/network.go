@@ -414,6 +414,7 @@ func (n *Node) Join(ctx context.Context, token string) (info NetworkInfo, err er
 	}
 	if ai, err := tok.AddrInfo(); err == nil {
 		n.peers.remember(ai.ID, ai.Addrs)
+		n.peers.askSoon(ai.ID) // where the other members are
 	}
 	info, _ = n.Network()
 	return info, nil
