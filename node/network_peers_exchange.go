@@ -97,6 +97,7 @@ func (b *peerBook) exchange(ctx context.Context, p peer.ID, networkID string) (i
 	if err != nil {
 		return 0, err
 	}
+	defer context.AfterFunc(ctx, func() { s.Reset() })() // the stream does not watch ctx
 	deadline, _ := ctx.Deadline()
 	s.SetDeadline(deadline)
 	recs, err := protocol.RequestPeers(s, networkID)

@@ -197,7 +197,8 @@ type labDaemon struct {
 	cmd    *exec.Cmd
 	stderr *syncBuffer
 	ready  chan struct{}
-	done   chan error
+	exited chan struct{} // closed when the process has exited
+	err    error         // its exit, once exited is closed
 }
 
 // start launches `kolo run` in the host's namespace, listening on the
@@ -210,7 +211,7 @@ func (h *labHost) start(t *testing.T) {
 		"--api-port", "0", "--listen", strings.Join(h.dials, ","))
 	cmd.Env = cleanEnv()
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	d := &labDaemon{cmd: cmd, stderr: &syncBuffer{}, ready: make(chan struct{}), done: make(chan error, 1)}
+	d := &labDaemon{cmd: cmd, stderr: &syncBuffer{}, ready: make(chan struct{}), exited: make(chan struct{})}
 	cmd.Stderr = d.stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -227,20 +228,40 @@ func (h *labHost) start(t *testing.T) {
 				close(d.ready)
 			}
 		}
-		d.done <- cmd.Wait()
+		d.err = cmd.Wait()
+		close(d.exited)
 	}()
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("%s's log (last 40 lines):\n%s", h.name, tail(d.stderr.String(), 40))
 		}
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-d.done:
-		case <-time.After(stopTimeout):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-d.done
-		}
+		d.stop()
 	})
+}
+
+// stop sends SIGTERM to the daemon's process group and waits for the exit
+// (SIGKILL after stopTimeout). It reports whether the daemon stopped on
+// SIGTERM.
+func (d *labDaemon) stop() bool {
+	syscall.Kill(-d.cmd.Process.Pid, syscall.SIGTERM)
+	select {
+	case <-d.exited:
+		return true
+	case <-time.After(stopTimeout):
+		syscall.Kill(-d.cmd.Process.Pid, syscall.SIGKILL)
+		<-d.exited
+		return false
+	}
+}
+
+// restart stops the host's daemon as systemd does and starts it again.
+func (h *labHost) restart(t *testing.T) {
+	t.Helper()
+	if !h.d.stop() || h.d.err != nil {
+		t.Fatalf("%s: kolo run did not stop cleanly on SIGTERM (%v):\n%s", h.name, h.d.err, tail(h.d.stderr.String(), 20))
+	}
+	h.start(t)
+	h.waitReady(t)
 }
 
 // waitReady waits for the daemon's ready line.
@@ -248,8 +269,8 @@ func (h *labHost) waitReady(t *testing.T) {
 	t.Helper()
 	select {
 	case <-h.d.ready:
-	case err := <-h.d.done:
-		t.Fatalf("%s: kolo run exited before ready (%v):\n%s", h.name, err, tail(h.d.stderr.String(), 20))
+	case <-h.d.exited:
+		t.Fatalf("%s: kolo run exited before ready (%v):\n%s", h.name, h.d.err, tail(h.d.stderr.String(), 20))
 	case <-time.After(readyTimeout):
 		t.Fatalf("%s: kolo run not ready after %s:\n%s", h.name, readyTimeout, tail(h.d.stderr.String(), 20))
 	}
