@@ -128,7 +128,7 @@ func (b *peerBook) start(ctx context.Context, h host.Host, reg *membership.Regis
 					b.remember(e.Peer, e.ListenAddrs)
 					if e.SignedPeerRecord != nil {
 						if raw, err := e.SignedPeerRecord.Marshal(); err == nil {
-							b.learn(raw, false)
+							b.learn(raw, false) // identify verified it already
 						}
 					}
 					b.askSoon(e.Peer)

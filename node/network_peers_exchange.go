@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"math/rand/v2"
 	"sync"
@@ -106,33 +107,42 @@ func (b *peerBook) exchange(ctx context.Context, p peer.ID, networkID string) (i
 		return 0, err
 	}
 	s.Close()
-	learned := 0
+	learned, bad := 0, 0
+	var firstErr error
 	for _, raw := range recs {
-		if b.learn(raw, true) {
+		ok, err := b.learn(raw, true)
+		if err != nil {
+			bad++
+			firstErr = cmp.Or(firstErr, err)
+		}
+		if ok {
 			learned++
 		}
+	}
+	if bad > 0 {
+		b.log.Warn("ignored peer records that do not verify", "from", p, "count", bad, "first", firstErr)
 	}
 	return learned, nil
 }
 
-// learn keeps a signed peer record if it verifies, describes a current
-// member other than this node, and is newer than the one held. With
+// learn keeps a signed peer record if it verifies (else the error says
+// why), describes a current member other than this node, and is newer than
+// the one held; it reports whether it kept it. With
 // addrs, the record's addresses become those the book dials (a record
 // from identify leaves that to remember, which got the member's own list).
-func (b *peerBook) learn(raw []byte, addrs bool) bool {
+func (b *peerBook) learn(raw []byte, addrs bool) (bool, error) {
 	pr, err := protocol.OpenPeerRecord(raw)
 	if err != nil {
-		b.log.Warn("ignoring a peer record that does not verify", "err", err)
-		return false
+		return false, err
 	}
 	if pr.PeerID == b.host.ID() || !b.reg.IsMember(pr.PeerID) {
-		return false
+		return false, nil
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	e := b.entry(pr.PeerID)
 	if e.record != nil && pr.Seq <= e.seq {
-		return false
+		return false, nil
 	}
 	dial := e.addrs
 	if addrs {
@@ -144,7 +154,7 @@ func (b *peerBook) learn(raw []byte, addrs bool) bool {
 		}
 	}
 	b.store(pr.PeerID, dial, raw, pr.Seq)
-	return true
+	return true, nil
 }
 
 // handlePeers answers a member's request with the peer records of the
