@@ -86,6 +86,11 @@ func (n *Node) openNetwork(ctx context.Context) (connmgr.ConnectionGater, error)
 	if err != nil {
 		return nil, fmt.Errorf("open declaration ledger: %w", err)
 	}
+	// A revocation stored just before a crash may have left records it
+	// did not keep.
+	if _, err := ledger.Prune(ctx); err != nil {
+		return nil, fmt.Errorf("open declaration ledger: %w", err)
+	}
 	n.reg, n.ledger = reg, ledger
 	n.peers = &peerBook{st: n.store, log: n.log.With("component", "peers")}
 	return gossip.NewGater(reg, n.log.With("component", "gater")), nil
@@ -365,7 +370,9 @@ func (n *Node) CancelInvite(ctx context.Context, id string) (InviteState, error)
 // signed keep counting unless dropAdmitted; nothing it signs afterwards
 // counts, whatever date it carries.
 func (n *Node) RevokeMember(ctx context.Context, member peer.ID, dropAdmitted bool) (protocol.MemberRevocation, error) {
-	rev, err := n.reg.NewMemberRevocation(member, dropAdmitted)
+	// The revocation keeps the member's endorsements and withdrawals this
+	// node holds: they stay in the record everywhere (declaration/revoked.go).
+	rev, err := n.reg.NewMemberRevocation(member, dropAdmitted, n.ledger.SignedBy(member)...)
 	if err != nil {
 		return rev, err
 	}
@@ -420,6 +427,7 @@ func (n *Node) Join(ctx context.Context, token string) (info NetworkInfo, err er
 	}
 	if ai, err := tok.AddrInfo(); err == nil {
 		n.peers.remember(ai.ID, ai.Addrs)
+		n.peers.askSoon(ai.ID) // where the other members are
 	}
 	info, _ = n.Network()
 	return info, nil

@@ -16,6 +16,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
+	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 	ma "github.com/multiformats/go-multiaddr"
 	manet "github.com/multiformats/go-multiaddr/net"
 )
@@ -38,29 +39,47 @@ const (
 // peerBook remembers where members were reached (the addresses they
 // announced when they connected, and the inviter's from the invite
 // token), so that a node that restarts finds the network again without a
-// bootstrap list: libp2p's peerstore lives in memory only.
+// bootstrap list: libp2p's peerstore lives in memory only. It also keeps
+// each member's signed peer record and trades them with the other members
+// (network_peers_exchange.go), so that members find one another, not only
+// the members that admitted them.
 type peerBook struct {
 	st  *store.Store
 	log *slog.Logger
 	wg  sync.WaitGroup
 
-	mu    sync.Mutex
-	addrs map[peer.ID][]ma.Multiaddr
-	host  host.Host
+	mu      sync.Mutex
+	entries map[peer.ID]*bookEntry
+	host    host.Host
+	reg     *membership.Registry
+	ask     map[peer.ID]bool // members to ask for peer records at the next round
+	kick    chan struct{}    // starts a round now
+}
+
+// bookEntry is what the book knows of one member.
+type bookEntry struct {
+	addrs  []ma.Multiaddr
+	record []byte // its signed peer record, if it sent one
+	seq    uint64 // the record's sequence number
 }
 
 // peerEntry is a remembered member in the store.
 type peerEntry struct {
-	Addrs []string `json:"addrs"`
-	Seen  string   `json:"seen"`
+	Addrs  []string `json:"addrs"`
+	Seen   string   `json:"seen"`
+	Record []byte   `json:"record,omitempty"` // signed peer record (libp2p envelope)
 }
 
 // start loads the remembered addresses, then learns new ones from every
 // member that connects and keeps wantMembers members connected, until ctx
 // ends.
 func (b *peerBook) start(ctx context.Context, h host.Host, reg *membership.Registry) error {
-	b.addrs = map[peer.ID][]ma.Multiaddr{}
-	b.host = h
+	b.mu.Lock()
+	b.entries = map[peer.ID]*bookEntry{}
+	b.host, b.reg = h, reg
+	b.ask = map[peer.ID]bool{}
+	b.kick = make(chan struct{}, 1)
+	b.mu.Unlock()
 	err := b.st.Scan(ctx, spacePeers, nil, func(key, val []byte) error {
 		id, err := peer.Decode(string(key))
 		if err != nil {
@@ -72,11 +91,16 @@ func (b *peerBook) start(ctx context.Context, h host.Host, reg *membership.Regis
 			b.log.Warn("ignoring a damaged remembered peer", "peer", id, "err", err)
 			return nil
 		}
+		be := &bookEntry{}
 		for _, s := range e.Addrs {
 			if a, err := ma.NewMultiaddr(s); err == nil {
-				b.addrs[id] = append(b.addrs[id], a)
+				be.addrs = append(be.addrs, a)
 			}
 		}
+		if pr, err := protocol.OpenPeerRecord(e.Record); err == nil && pr.PeerID == id {
+			be.record, be.seq = e.Record, pr.Seq
+		}
+		b.entries[id] = be
 		return nil
 	})
 	if err != nil {
@@ -86,6 +110,7 @@ func (b *peerBook) start(ctx context.Context, h host.Host, reg *membership.Regis
 	if err != nil {
 		return fmt.Errorf("watch identified peers: %w", err)
 	}
+	h.SetStreamHandler(protocol.PeersID, b.handlePeers)
 	b.wg.Add(2)
 	go func() {
 		defer b.wg.Done()
@@ -101,20 +126,33 @@ func (b *peerBook) start(ctx context.Context, h host.Host, reg *membership.Regis
 				e := ev.(event.EvtPeerIdentificationCompleted)
 				if reg.IsMember(e.Peer) {
 					b.remember(e.Peer, e.ListenAddrs)
+					if e.SignedPeerRecord != nil {
+						if raw, err := e.SignedPeerRecord.Marshal(); err == nil {
+							b.learn(raw, false) // identify verified it already
+						}
+					}
+					b.askSoon(e.Peer)
 				}
 			}
 		}
 	}()
 	go func() {
 		defer b.wg.Done()
+		defer h.RemoveStreamHandler(protocol.PeersID)
 		t := time.NewTicker(redialEvery)
 		defer t.Stop()
+		paced := true
 		for {
-			b.dialSome(ctx, reg)
+			b.askPeers(ctx)
+			b.dialSome(ctx, reg, paced)
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				paced = true
+				b.askOne() // members admitted since, and members that moved
+			case <-b.kick:
+				paced = false
 			}
 		}
 	}()
@@ -135,17 +173,44 @@ func (b *peerBook) remember(id peer.ID, addrs []ma.Multiaddr) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.addrs == nil {
-		b.addrs = map[peer.ID][]ma.Multiaddr{}
-	}
+	e := b.entry(id)
 	var old []string
-	for _, a := range b.addrs[id] {
+	for _, a := range e.addrs {
 		old = append(old, a.String())
 	}
 	if slices.Equal(old, strs) {
 		return
 	}
-	val, err := protocol.Encode(peerEntry{Addrs: strs, Seen: protocol.FormatTime(time.Now())})
+	var parsed []ma.Multiaddr
+	for _, s := range strs {
+		if a, err := ma.NewMultiaddr(s); err == nil {
+			parsed = append(parsed, a)
+		}
+	}
+	b.store(id, parsed, e.record, e.seq)
+}
+
+// entry is id's entry, made if need be; b.mu is held.
+func (b *peerBook) entry(id peer.ID) *bookEntry {
+	if b.entries == nil {
+		b.entries = map[peer.ID]*bookEntry{}
+	}
+	e, ok := b.entries[id]
+	if !ok {
+		e = &bookEntry{}
+		b.entries[id] = e
+	}
+	return e
+}
+
+// store writes id's entry to the store and, if that worked, to memory;
+// b.mu is held.
+func (b *peerBook) store(id peer.ID, addrs []ma.Multiaddr, record []byte, seq uint64) {
+	pe := peerEntry{Seen: protocol.FormatTime(time.Now()), Record: record}
+	for _, a := range addrs {
+		pe.Addrs = append(pe.Addrs, a.String())
+	}
+	val, err := protocol.Encode(pe)
 	if err == nil {
 		err = b.st.Put(spacePeers, []byte(id.String()), val)
 	}
@@ -153,17 +218,17 @@ func (b *peerBook) remember(id peer.ID, addrs []ma.Multiaddr) {
 		b.log.Warn("could not remember a member's addresses", "peer", id, "err", err)
 		return
 	}
-	b.addrs[id] = b.addrs[id][:0]
-	for _, s := range strs {
-		if a, err := ma.NewMultiaddr(s); err == nil {
-			b.addrs[id] = append(b.addrs[id], a)
-		}
-	}
+	e := b.entry(id)
+	e.addrs, e.record, e.seq = addrs, record, seq
 }
 
 // dialSome dials remembered members that are not connected while fewer
-// than wantMembers are.
-func (b *peerBook) dialSome(ctx context.Context, reg *membership.Registry) {
+// than wantMembers are. In a paced round (every redialEvery) it first
+// clears libp2p's dial backoff for them: the book's own period is the
+// backoff, and libp2p's, which grows to five minutes while a member stays
+// unreachable (a partition, an office offline for the weekend), would hold
+// back the first redial after the member is back.
+func (b *peerBook) dialSome(ctx context.Context, reg *membership.Registry, paced bool) {
 	if _, ok := reg.Network(); !ok {
 		return
 	}
@@ -176,9 +241,9 @@ func (b *peerBook) dialSome(ctx context.Context, reg *membership.Registry) {
 	}
 	b.mu.Lock()
 	var todo []peer.AddrInfo
-	for id, addrs := range b.addrs {
-		if id != h.ID() && reg.IsMember(id) && h.Network().Connectedness(id) != network.Connected {
-			todo = append(todo, peer.AddrInfo{ID: id, Addrs: slices.Clone(addrs)})
+	for id, e := range b.entries {
+		if id != h.ID() && len(e.addrs) > 0 && reg.IsMember(id) && h.Network().Connectedness(id) != network.Connected {
+			todo = append(todo, peer.AddrInfo{ID: id, Addrs: slices.Clone(e.addrs)})
 		}
 	}
 	b.mu.Unlock()
@@ -188,12 +253,16 @@ func (b *peerBook) dialSome(ctx context.Context, reg *membership.Registry) {
 		}
 		todo = todo[:need] // map order: a different few each round
 	}
+	sw, _ := h.Network().(*swarm.Swarm)
 	var wg sync.WaitGroup
 	for _, ai := range todo {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			h.Peerstore().AddAddrs(ai.ID, ai.Addrs, peerstore.AddressTTL)
+			if paced && sw != nil {
+				sw.Backoff().Clear(ai.ID)
+			}
 			dctx, cancel := context.WithTimeout(ctx, dialTimeout)
 			defer cancel()
 			if err := h.Connect(dctx, ai); err != nil {

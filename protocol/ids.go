@@ -16,6 +16,10 @@ const (
 	// AnswerID is the stream protocol on which a member delivers its
 	// answer to a query (protocol.Answer) to the member that asked.
 	AnswerID libp2pprotocol.ID = "/kolo/answer/1.0.0"
+	// PeersID is the member-address exchange: a member asks another for
+	// the signed peer records of the members it knows, so that members
+	// admitted by the same inviter find one another without it.
+	PeersID libp2pprotocol.ID = "/kolo/peers/1.0.0"
 )
 
 // RecordsTopic is the GossipSub topic on which the members of network

@@ -152,11 +152,12 @@ func (l *Ledger) check(e protocol.Endorsement, active bool) error {
 	if err != nil {
 		return err
 	}
-	return l.checkSigned(e, msg, active)
+	return l.checkSigned(e, msg, protocol.Hash(sha256.Sum256(msg)), active)
 }
 
-// checkSigned is check with the canonical string already built.
-func (l *Ledger) checkSigned(e protocol.Endorsement, msg []byte, active bool) error {
+// checkSigned is check with the canonical string and its hash h already
+// built.
+func (l *Ledger) checkSigned(e protocol.Endorsement, msg []byte, h protocol.Hash, active bool) error {
 	n, err := l.network()
 	if err != nil {
 		return fmt.Errorf("endorsement: %w", err)
@@ -177,8 +178,8 @@ func (l *Ledger) checkSigned(e protocol.Endorsement, msg []byte, active bool) er
 	if !ok {
 		return fmt.Errorf("%s: %w", what(), membership.ErrNotMember)
 	}
-	if active && !m.Active() {
-		return fmt.Errorf("%s: member revoked at %s: %w", what(), m.Revoked, membership.ErrRevoked)
+	if active && !m.Active() && !l.reg.Keeps(e.Signer, h) {
+		return fmt.Errorf("%s: member revoked at %s, and its revocation did not keep this endorsement: %w", what(), m.Revoked, membership.ErrRevoked)
 	}
 	if err := protocol.VerifyBytes("endorsement", e.Signer, m.PublicKey, msg, e.Signature); err != nil {
 		return err
@@ -204,7 +205,7 @@ func (l *Ledger) add(ctx context.Context, e protocol.Endorsement, active bool) (
 	if l.Has(h) {
 		return false, nil
 	}
-	if err := l.checkSigned(e, msg, active); err != nil {
+	if err := l.checkSigned(e, msg, h, active); err != nil {
 		return false, err
 	}
 	l.mu.Lock()
@@ -263,8 +264,10 @@ func (l *Ledger) checkRevocation(r protocol.Revocation, active bool) error {
 	if !ok {
 		return fmt.Errorf("%s: %w", what, membership.ErrNotMember)
 	}
-	if active && !m.Active() {
-		return fmt.Errorf("%s: member revoked at %s; its endorsements no longer count: %w", what, m.Revoked, membership.ErrRevoked)
+	if rh, err := r.Hash(); err != nil {
+		return err
+	} else if active && !m.Active() && !l.reg.Keeps(r.Signer, rh) {
+		return fmt.Errorf("%s: member revoked at %s, and its revocation did not keep this withdrawal: %w", what, m.Revoked, membership.ErrRevoked)
 	}
 	if err := r.VerifyWith(m.PublicKey); err != nil {
 		return err

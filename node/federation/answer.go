@@ -235,6 +235,7 @@ func (f *Federation) send(ctx context.Context, env protocol.Answer) error {
 	if err != nil {
 		return err
 	}
+	defer context.AfterFunc(ctx, func() { s.Reset() })() // the stream does not watch ctx: a stop must not wait for the deadline
 	s.SetDeadline(time.Now().Add(sendTimeout))
 	err = protocol.SendAnswer(s, env)
 	if err != nil && !errors.Is(err, protocol.ErrRefused) {

@@ -325,6 +325,7 @@ func (g *Gossip) Accept(ctx context.Context, rec protocol.Record) (bool, error) 
 		added, err := g.reg.Revoke(ctx, *rec.MemberRevocation)
 		if added {
 			g.dropNonMembers()
+			g.prune(ctx)
 		}
 		return added, err
 	case protocol.KindEndorsement:
@@ -382,6 +383,14 @@ func (g *Gossip) validate(ctx context.Context, from peer.ID, msg *pubsub.Message
 	// another path) is accepted too, so that GossipSub forwards it to the
 	// peers that lack it; its seen-cache keeps a message from looping.
 	return pubsub.ValidationAccept
+}
+
+// prune drops the Declaration records of revoked members that their
+// revocations did not keep (declaration.Ledger.Prune).
+func (g *Gossip) prune(ctx context.Context) {
+	if _, err := g.ledger.Prune(ctx); err != nil {
+		g.log.Warn("gossip: could not drop the records a revocation did not keep", "err", err)
+	}
 }
 
 // watchConnections syncs with every member that connects (both ends see

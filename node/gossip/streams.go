@@ -140,6 +140,10 @@ func (g *Gossip) Sync(ctx context.Context, p peer.ID) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("sync with %s: %w", p, err)
 	}
+	// Reads and writes on a stream do not watch ctx: when it ends (the
+	// node stops), reset the stream rather than wait for its deadline on
+	// a peer that stopped answering.
+	defer context.AfterFunc(ctx, func() { s.Reset() })()
 	deadline := time.Now().Add(g.timeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
@@ -172,6 +176,7 @@ func (g *Gossip) applyAll(ctx context.Context, from peer.ID, recs []protocol.Rec
 	added, fails := g.reg.Apply(ctx, members)
 	if slices.ContainsFunc(members, func(r protocol.Record) bool { return r.MemberRevocation != nil }) {
 		g.dropNonMembers()
+		g.prune(ctx)
 	}
 	more, failed := g.ledger.Apply(ctx, decl)
 	added, fails = append(added, more...), append(fails, failed...)

@@ -266,9 +266,12 @@ func (r *Registry) storeRevocation(ctx context.Context, h protocol.Hash, m proto
 // NewMemberRevocation signs a revocation of member by this node, dated now.
 // It keeps the certificates the member issued that count now (unless
 // dropAdmitted: then the members it admitted lose their membership, and
-// may be invited again by another partner) and the member revocations it
-// signed that count now.
-func (r *Registry) NewMemberRevocation(member peer.ID, dropAdmitted bool) (protocol.MemberRevocation, error) {
+// may be invited again by another partner), the member revocations it
+// signed that count now, and the records in also: the Declaration records
+// the member signed that this node holds (its endorsements and their
+// withdrawals), which stay in the record, marked as a revoked member's, on
+// every node, whichever it learns first, the records or the revocation.
+func (r *Registry) NewMemberRevocation(member peer.ID, dropAdmitted bool, also ...protocol.Hash) (protocol.MemberRevocation, error) {
 	n, ok := r.Network()
 	if !ok {
 		return protocol.MemberRevocation{}, ErrNoNetwork
@@ -293,7 +296,11 @@ func (r *Registry) NewMemberRevocation(member peer.ID, dropAdmitted bool) (proto
 		}
 	}
 	r.mu.RUnlock()
+	for _, h := range also {
+		m.Keep = append(m.Keep, h.String())
+	}
 	slices.Sort(m.Keep)
+	m.Keep = slices.Compact(m.Keep)
 	if len(m.Keep) > protocol.MaxKeep {
 		return m, fmt.Errorf("revoke member %s: it signed %d records that count; a revocation keeps at most %d (revoke with --drop-admitted, then invite its members again)", member, len(m.Keep), protocol.MaxKeep)
 	}

@@ -427,6 +427,19 @@ func (r *Registry) Member(id peer.ID) (Member, bool) {
 	return *m, true
 }
 
+// Keeps reports whether record h, signed by member, still stands: member
+// is not revoked, or every revocation that counts against it keeps h.
+// Nothing else a revoked member signed stands, whatever its date.
+func (r *Registry) Keeps(member peer.ID, h protocol.Hash) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	st, ok := r.state[member]
+	if !ok {
+		return false
+	}
+	return r.keptByAll(st, h)
+}
+
 // Members lists every peer with a valid certificate, revoked ones
 // included, founders first, then in the order they were admitted.
 func (r *Registry) Members() []Member {
