@@ -28,6 +28,10 @@ type Gater struct {
 	reg   *membership.Registry
 	log   *slog.Logger
 	limit *logLimiter
+	// revoked limits the line about a revoked member's connections to one
+	// an hour per member: a revoked node may keep redialing the members it
+	// remembers every 30 s for as long as it runs.
+	revoked *logLimiter
 }
 
 var _ connmgr.ConnectionGater = (*Gater)(nil)
@@ -37,7 +41,7 @@ func NewGater(reg *membership.Registry, log *slog.Logger) *Gater {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Gater{reg: reg, log: log, limit: newLogLimiter(logEvery)}
+	return &Gater{reg: reg, log: log, limit: newLogLimiter(logEvery), revoked: newLogLimiter(time.Hour)}
 }
 
 func (g *Gater) allowOutbound(p peer.ID) bool {
@@ -70,7 +74,7 @@ func (g *Gater) InterceptSecured(dir network.Direction, p peer.ID, addrs network
 	}
 	if m, known := g.reg.Member(p); known && !m.Active() {
 		// A revoked peer cannot be admitted again, invite or not.
-		g.limit.warn(g.log, p, "gater: refused connection from a revoked member", "peer", p, "revoked", m.Revoked)
+		g.revoked.warn(g.log, p, "gater: refused connection from a revoked member", "peer", p, "revoked", m.Revoked)
 		return false
 	}
 	if g.reg.OpenInvites() > 0 {

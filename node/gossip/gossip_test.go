@@ -3,6 +3,8 @@ package gossip
 import (
 	"context"
 	"errors"
+	"github.com/libp2p/go-libp2p/core/network"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -292,6 +294,23 @@ func TestRevokedMemberDisconnected(t *testing.T) {
 	})
 	if _, err := a.ledger.Add(context.Background(), mustEndorse(t, c)); !errors.Is(err, membership.ErrRevoked) {
 		t.Fatalf("endorsement by a revoked member: %v", err)
+	}
+	// A revoked node redials the members it remembers every 30 s: each
+	// attempt is refused, and logged once an hour, not each time.
+	logs := &logBuffer{}
+	g := NewGater(a.reg, slog.New(slog.NewTextHandler(logs, nil)))
+	at := time.Now()
+	for _, l := range []*logLimiter{g.limit, g.revoked} {
+		l.now = func() time.Time { return at }
+	}
+	for i := range 10 {
+		at = at.Add(30 * time.Second)
+		if g.InterceptSecured(network.DirInbound, c.id, nil) {
+			t.Fatalf("attempt %d of the revoked member was let in", i+1)
+		}
+	}
+	if n := strings.Count(logs.String(), "refused connection from a revoked member"); n != 1 {
+		t.Fatalf("10 refused attempts logged %d lines, want 1:\n%s", n, logs)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 // golang.org/x/time/rate would need its own counting of what it drops.
 type logLimiter struct {
 	every time.Duration
+	now   func() time.Time // time.Now; tests move it
 	mu    sync.Mutex
 	keys  map[string]*logKey
 }
@@ -26,13 +27,13 @@ type logKey struct {
 const maxLogKeys = 4096
 
 func newLogLimiter(every time.Duration) *logLimiter {
-	return &logLimiter{every: every, keys: map[string]*logKey{}}
+	return &logLimiter{every: every, now: time.Now, keys: map[string]*logKey{}}
 }
 
 // allow reports whether a line for key may be logged now, and how many
 // lines for key were left out since the last one.
 func (l *logLimiter) allow(key string) (bool, int) {
-	now := time.Now()
+	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	k := l.keys[key]
