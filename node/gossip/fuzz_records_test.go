@@ -529,7 +529,7 @@ func TestRecordSequenceSeeds(t *testing.T) {
 		counted += n.ledger.Status().Count
 		endorsements += len(n.ledger.List())
 	}
-	if members < 20 || revoked < 3 || counted < 7 || endorsements < 16 {
+	if members < 20 || revoked < 3 || counted < 7 || endorsements < 12 {
 		t.Fatalf("seeds give %d members (%d revoked), %d endorsements, %d counted: the script's records do not verify", members, revoked, endorsements, counted)
 	}
 }

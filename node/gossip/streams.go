@@ -194,6 +194,11 @@ func (g *Gossip) applyAll(ctx context.Context, from peer.ID, recs []protocol.Rec
 			g.log.Warn("gossip: more records from sync rejected", "from", from, "count", len(fails)-i)
 			break
 		}
+		if errors.Is(f.Err, membership.ErrStore) {
+			// This node's failure, not the peer's: the next sync tries again.
+			g.log.Warn("gossip: could not keep a record from sync; the next sync brings it again", "kind", f.Record.Kind(), "from", from, "err", f.Err)
+			continue
+		}
 		g.log.Warn("gossip: rejected record from sync", "kind", f.Record.Kind(), "from", from, "err", f.Err)
 	}
 	return len(added)
