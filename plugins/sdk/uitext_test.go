@@ -23,7 +23,7 @@ func TestUIText(t *testing.T) {
 			}
 			if lang == "sr-Cyrl" || lang == "mk" {
 				rest := s
-				for _, typed := range []string{"CSV", "a;b", "--version N", "%d", "id", "docs/query.md", "OpenSSL", "Ed25519", "age", "kolo"} {
+				for _, typed := range []string{"CSV", "JSONL", "XLSX", "a;b", "--version N", "%d", "%s", "id", "docs/query.md", "OpenSSL", "Ed25519", "age", "kolo ui", "kolo"} {
 					rest = strings.ReplaceAll(rest, typed, "")
 				}
 				if strings.ContainsFunc(rest, func(r rune) bool { return r < unicode.MaxASCII && unicode.IsLetter(r) }) {

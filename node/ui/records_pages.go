@@ -1,0 +1,4 @@
+package ui
+
+// recordsRoutes registers the records pages (records_*.go).
+func (s *Server) recordsRoutes() {}
