@@ -251,7 +251,7 @@ func (n *Node) Close(ctx context.Context) error {
 			os.Remove(filepath.Join(n.cfg.Home, api.TokenFile))
 		}
 		if err := n.closeUI(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("stop the web interface's remote listener: %w", err))
+			errs = append(errs, fmt.Errorf("stop the web interface: %w", err))
 		}
 		if err := n.closeNetwork(); err != nil {
 			errs = append(errs, fmt.Errorf("stop network services: %w", err))

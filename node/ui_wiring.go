@@ -138,12 +138,16 @@ func (n *Node) serveUIRemote() {
 	}
 }
 
-// closeUI stops the TLS listener.
+// closeUI stops the TLS listener and the imports the interface runs.
 func (n *Node) closeUI(ctx context.Context) error {
-	if n.uiRemote == nil {
-		return nil
+	var errs []error
+	if n.uiRemote != nil {
+		errs = append(errs, n.uiRemote.Shutdown(ctx))
 	}
-	return n.uiRemote.Shutdown(ctx)
+	if n.ui != nil {
+		errs = append(errs, n.ui.Close(ctx))
+	}
+	return errors.Join(errs...)
 }
 
 // uiBackend gives the web interface the node's operations: the same

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kolo-net/kolo/plugins/sdk"
 )
@@ -36,6 +38,15 @@ type Page struct {
 
 // T translates key into the page's language.
 func (p *Page) T(key string) string { return T(p.Lang, key) }
+
+// TC translates key and begins it with a capital letter: the catalogue's
+// words that the command line writes in lower case ("kind", "date") as
+// a page's labels.
+func (p *Page) TC(key string) string {
+	s := p.T(key)
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
 
 // Tf translates key and fills its fmt verbs with args.
 func (p *Page) Tf(key string, args ...any) string { return Tf(p.Lang, key, args...) }

@@ -3,12 +3,14 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kolo-net/kolo/plugins/sdk"
@@ -40,6 +42,12 @@ type Server struct {
 	now         func() time.Time
 	remoteHosts []string
 	orgName     string
+	jobs        *importJobs
+	// ctx ends when the server closes: imports running in the background
+	// stop with it, and wg waits for them.
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 	sessions    *sessions
 	tmpl        templates
 	mux         *http.ServeMux
@@ -62,6 +70,8 @@ func New(opts Options) (*Server, error) {
 		s.remoteHosts = append(s.remoteHosts, strings.ToLower(strings.Trim(h, "[]")))
 	}
 	s.sessions = newSessions(s.now)
+	s.jobs = newImportJobs(s.now)
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	t, err := parseTemplates()
 	if err != nil {
 		return nil, err
@@ -75,6 +85,20 @@ func New(opts Options) (*Server, error) {
 	s.mux = http.NewServeMux()
 	s.routes()
 	return s, nil
+}
+
+// Close stops the imports running in the background and waits for them
+// (an import stopped before its end stores nothing), or until ctx ends.
+func (s *Server) Close(ctx context.Context) error {
+	s.cancel()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("web interface: imports still running: %w", ctx.Err())
+	}
 }
 
 // NewLoginToken makes a one-time login token, valid LinkTTL; the link is
