@@ -135,7 +135,7 @@ func TestUIRecordsInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS("form.record-form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS("#error-decision_date")),
 	)
-	if got := b.Text("#error-decision_date"); !strings.Contains(got, "indictment_date") || !strings.Contains(got, "2024-05-02") {
+	if got := b.Text("#error-decision_date"); !strings.Contains(got, "«Датум оптужнице»") || !strings.Contains(got, "2024-05-02") {
 		t.Errorf("the error beside decision_date says %q", got)
 	}
 	invalid := uitest.Eval[[]string](b, `Array.from(document.querySelectorAll('.field.invalid')).map(e => e.id)`)
@@ -155,6 +155,7 @@ func TestUIRecordsInChromium(t *testing.T) {
 	if countRecords(t, n, records.Filter{}) != before {
 		t.Fatal("a refused record was stored")
 	}
+	b.Do(chromedp.ScrollIntoView(chromedp.CSS("#field-indictment_date")))
 	b.Screenshot(uiShot(t, "record-form"))
 
 	// Fixed and saved.

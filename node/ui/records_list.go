@@ -61,7 +61,7 @@ func (s *Server) recordsListPage(w http.ResponseWriter, rq *request) error {
 	page = min(max(page, 1), pages)
 	data.Total = len(rows)
 	lo, hi := (page-1)*pageSize, min(page*pageSize, len(rows))
-	data.Rows = rows[lo:hi]
+	data.Rows = s.labelBriefs(rq, rows[lo:hi])
 	if hi > lo {
 		data.From, data.To = lo+1, hi
 	}
@@ -102,4 +102,46 @@ func (s *Server) searchRecords(w http.ResponseWriter, rq *request) error {
 		v.Set("s", s.sessions.keepSearch(rq.sess, text))
 	}
 	return redirect(w, rq, Prefix+"records?"+v.Encode())
+}
+
+// briefChoices are the fields whose answer a Summary's Brief may show as
+// an option's value (records.Summary.Brief): their labels read better.
+var briefChoices = []string{"verdict", "stage", "outcome", "victim_status", "hearing_held", "court_level"}
+
+// labelBriefs writes the option values in the rows' Briefs as their
+// labels in the page's language (a copy: the rows are the book's).
+func (s *Server) labelBriefs(rq *request, rows []records.Summary) []records.Summary {
+	forms := map[string]map[string]string{}
+	out := make([]records.Summary, len(rows))
+	for i, r := range rows {
+		labels, ok := forms[r.Form]
+		if !ok {
+			labels = map[string]string{}
+			if fi, err := s.b.FormInfo(rq.Context(), r.Form); err == nil {
+				for _, f := range fi.Fields {
+					if !slices.Contains(briefChoices, f.ID) {
+						continue
+					}
+					for _, o := range f.Options {
+						labels[o.Value] = o.Label.In(rq.lang)
+					}
+					if f.Type == sdk.TypeBool {
+						labels["true"] = T(rq.lang, string(sdk.UIYes))
+						labels["false"] = T(rq.lang, string(sdk.UINo))
+					}
+				}
+			}
+			forms[r.Form] = labels
+		}
+		out[i] = r
+		if len(r.Brief) > 0 && len(labels) > 0 {
+			out[i].Brief = slices.Clone(r.Brief)
+			for j, b := range out[i].Brief {
+				if l, ok := labels[b]; ok {
+					out[i].Brief[j] = l
+				}
+			}
+		}
+	}
+	return out
 }
