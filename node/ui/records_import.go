@@ -261,4 +261,3 @@ func rowWhere(re records.RowError, lang string) string {
 	}
 	return Tf(lang, key, re.Row)
 }
-

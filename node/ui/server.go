@@ -45,13 +45,13 @@ type Server struct {
 	jobs        *importJobs
 	// ctx ends when the server closes: imports running in the background
 	// stop with it, and wg waits for them.
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
-	sessions    *sessions
-	tmpl        templates
-	mux         *http.ServeMux
-	static      http.Handler
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	sessions *sessions
+	tmpl     templates
+	mux      *http.ServeMux
+	static   http.Handler
 }
 
 // New returns the interface's server.
