@@ -85,8 +85,8 @@ func (u UI) validate(bad func(key, format string, args ...any) error) error {
 		if err != nil {
 			return bad("ui.remote.listen", "%q must be host:port, e.g. 0.0.0.0:8443 or 192.168.1.20:8443: %v", r.Listen, err)
 		}
-		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-			return bad("ui.remote.listen", "%q: the port must be 1..65535", r.Listen)
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return bad("ui.remote.listen", "%q: the port must be 0..65535 (0 picks a free port)", r.Listen)
 		}
 		if host != "" && net.ParseIP(host) == nil {
 			return bad("ui.remote.listen", "%q: give an IP address to listen on (0.0.0.0 for every interface), not a name", r.Listen)

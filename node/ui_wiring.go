@@ -143,6 +143,7 @@ func (n *Node) closeUI(ctx context.Context) error {
 	var errs []error
 	if n.uiRemote != nil {
 		errs = append(errs, n.uiRemote.Shutdown(ctx))
+		n.uiLn.Close() // in case Serve never ran (a start that failed later)
 	}
 	if n.ui != nil {
 		errs = append(errs, n.ui.Close(ctx))
