@@ -18,7 +18,7 @@ import (
 
 // uiShot is where a test writes the picture of a page: docs/ui-<name>.png
 // with -update-screenshot, else a temporary file.
-func uiShot(t *testing.T, name string) string {
+func uiShot(t testing.TB, name string) string {
 	if *updateScreenshot {
 		return filepath.Join("..", "docs", "ui-"+name+".png")
 	}
@@ -27,7 +27,7 @@ func uiShot(t *testing.T, name string) string {
 
 // startUINet starts one Serbian node with its forms and realistic
 // records, for the web interface's browser tests.
-func startUINet(t *testing.T, judgments int) *node.Node {
+func startUINet(t testing.TB, judgments int) *node.Node {
 	t.Helper()
 	ctx := context.Background()
 	net, err := Start(ctx, Options{N: 1, Dir: t.TempDir(), Countries: []string{"RS"}, Node: node.Options{BuiltInForms: []string{"rs"}}})
@@ -51,7 +51,7 @@ func startUINet(t *testing.T, judgments int) *node.Node {
 }
 
 // uiLogin opens Chromium and logs it into n with a one-time link.
-func uiLogin(t *testing.T, n *node.Node) *uitest.Browser {
+func uiLogin(t testing.TB, n *node.Node) *uitest.Browser {
 	t.Helper()
 	link, err := n.UILoginLink(false)
 	if err != nil {
@@ -63,7 +63,7 @@ func uiLogin(t *testing.T, n *node.Node) *uitest.Browser {
 }
 
 // countRecords is how many records the node's book lists.
-func countRecords(t *testing.T, n *node.Node, f records.Filter) int {
+func countRecords(t testing.TB, n *node.Node, f records.Filter) int {
 	t.Helper()
 	l, err := n.Records().List(context.Background(), f)
 	if err != nil {

@@ -303,3 +303,12 @@ func (b *Browser) ResetTransferred() {
 	defer b.mu.Unlock()
 	b.bytes = map[network.RequestID]int64{}
 }
+
+// DisableCache makes every later load fetch every resource again, as a
+// first visit does (for page weights and first paints).
+func (b *Browser) DisableCache() {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.Ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+		b.t.Fatalf("chromium: disable cache: %v", err)
+	}
+}
