@@ -2,9 +2,12 @@ package records
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/kolo-net/kolo/node/store"
 	"github.com/kolo-net/kolo/plugins/sdk"
 )
 
@@ -32,23 +35,32 @@ func (b *Book) Search(ctx context.Context, f Filter, text string) ([]Summary, er
 		return b.List(ctx, f)
 	}
 	f.Deleted = false
-	forms := map[string]map[string]sdk.Field{}
+	forms := map[string]map[string]searchField{}
 	out := []Summary{}
-	err := b.Each(ctx, f, func(r Record) error {
-		fields, ok := forms[r.Form]
-		if !ok {
-			fields = map[string]sdk.Field{}
-			if fi, err := b.formOf(r); err == nil {
-				for _, fd := range fi.Fields {
-					if !fd.Private() {
-						fields[fd.ID] = fd
-					}
-				}
-			}
-			forms[r.Form] = fields
+	err := b.scanIndex(ctx, f, func(tx *store.Tx, s Summary) error {
+		if w := words[0]; len(words) == 1 && (w.in(s.ID) || w.in(s.Form)) {
+			out = append(out, s)
+			return nil
 		}
-		if matchesAll(r, fields, words) {
-			out = append(out, r.Summary())
+		fields, ok := forms[s.Form]
+		if !ok {
+			fields = b.searchFields(s)
+			forms[s.Form] = fields
+		}
+		val, err := tx.Get(spaceRecord, []byte(s.ID))
+		if err != nil {
+			return fmt.Errorf("record %s: %w", s.ID, err)
+		}
+		// Only the answers: decoding the whole record (its indicators in
+		// their Go types) would double the search's time.
+		var r struct {
+			Fields sdk.Answers `json:"fields"`
+		}
+		if err := json.Unmarshal(val, &r); err != nil {
+			return fmt.Errorf("record %s: %w", s.ID, err)
+		}
+		if matchesAll(s, r.Fields, fields, words) {
+			out = append(out, s)
 		}
 		return nil
 	})
@@ -57,6 +69,41 @@ func (b *Book) Search(ctx context.Context, f Filter, text string) ([]Summary, er
 	}
 	sortSummaries(out)
 	return out, nil
+}
+
+// searchField is a public field of a form, with its options' values and
+// labels (every language) in lower case, as a search compares them.
+type searchField struct {
+	typ     sdk.FieldType
+	options map[string][]string // value → lower-case value and labels
+}
+
+// searchFields returns the public fields of the form version s was
+// entered on (none if no plugin serves it now).
+func (b *Book) searchFields(s Summary) map[string]searchField {
+	out := map[string]searchField{}
+	fi, err := b.formOf(Record{ID: s.ID, Form: s.Form})
+	if err != nil {
+		return out
+	}
+	for _, fd := range fi.Fields {
+		if fd.Private() {
+			continue
+		}
+		sf := searchField{typ: fd.Type}
+		if len(fd.Options) > 0 {
+			sf.options = map[string][]string{}
+			for _, o := range fd.Options {
+				texts := []string{strings.ToLower(o.Value)}
+				for _, l := range o.Label {
+					texts = append(texts, strings.ToLower(l))
+				}
+				sf.options[o.Value] = texts
+			}
+		}
+		out[fd.ID] = sf
+	}
+	return out
 }
 
 // searchWord is one word of a search, in the forms it may be written.
@@ -76,21 +123,22 @@ func searchWords(text string) []searchWord {
 	return out
 }
 
-// matchesAll reports whether every word is in one of r's public answers.
-func matchesAll(r Record, fields map[string]sdk.Field, words []searchWord) bool {
+// matchesAll reports whether every word is in one of the record's public
+// answers, its ID or its form.
+func matchesAll(s Summary, answers sdk.Answers, fields map[string]searchField, words []searchWord) bool {
 	for _, w := range words {
-		if !matchesWord(r, fields, w) {
+		if !matchesWord(s, answers, fields, w) {
 			return false
 		}
 	}
 	return true
 }
 
-func matchesWord(r Record, fields map[string]sdk.Field, w searchWord) bool {
-	if w.in(r.ID) || w.in(r.Form) {
+func matchesWord(s Summary, answers sdk.Answers, fields map[string]searchField, w searchWord) bool {
+	if w.in(s.ID) || w.in(s.Form) {
 		return true
 	}
-	for id, v := range r.Fields {
+	for id, v := range answers {
 		fd, public := fields[id]
 		if public && w.inAnswer(fd, v) {
 			return true
@@ -100,8 +148,10 @@ func matchesWord(r Record, fields map[string]sdk.Field, w searchWord) bool {
 }
 
 // in reports whether s holds the word, ignoring case.
-func (w searchWord) in(s string) bool {
-	s = strings.ToLower(s)
+func (w searchWord) in(s string) bool { return w.inLower(strings.ToLower(s)) }
+
+// inLower reports whether s, in lower case already, holds the word.
+func (w searchWord) inLower(s string) bool {
 	for _, form := range w {
 		if strings.Contains(s, form) {
 			return true
@@ -111,8 +161,8 @@ func (w searchWord) in(s string) bool {
 }
 
 // inAnswer reports whether the word is in answer v to field fd.
-func (w searchWord) inAnswer(fd sdk.Field, v any) bool {
-	switch fd.Type {
+func (w searchWord) inAnswer(fd searchField, v any) bool {
+	switch fd.typ {
 	case sdk.TypeString, sdk.TypeDate:
 		s, _ := v.(string)
 		return w.in(s)
@@ -135,21 +185,10 @@ func (w searchWord) inAnswer(fd sdk.Field, v any) bool {
 }
 
 // inOption reports whether the word is in option value s or its labels.
-func (w searchWord) inOption(fd sdk.Field, s string) bool {
-	if s == "" {
-		return false
-	}
-	if w.in(s) {
-		return true
-	}
-	for _, o := range fd.Options {
-		if o.Value != s {
-			continue
-		}
-		for _, l := range o.Label {
-			if w.in(l) {
-				return true
-			}
+func (w searchWord) inOption(fd searchField, s string) bool {
+	for _, t := range fd.options[s] {
+		if w.inLower(t) {
+			return true
 		}
 	}
 	return false
