@@ -253,6 +253,16 @@ func TestUIRecordsInChromium(t *testing.T) {
 		t.Errorf("after the delete the record is %+v, %v", h, err)
 	}
 
+	// On a phone-sized screen the pages fit its width: one column, no
+	// sideways scrolling.
+	b.Do(chromedp.EmulateViewport(360, 740))
+	for _, path := range []string{"/ui/records", "/ui/records/new?form=rs.judgment", "/ui/records/" + id, "/ui/records/import"} {
+		b.Do(chromedp.Navigate(b.URL(path)), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		if w := uitest.Eval[[]int](b, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+			t.Errorf("%s is %d px wide on a %d px screen", path, w[0], w[1])
+		}
+	}
+
 	// No personal answer in any URL the browser asked for.
 	for _, r := range b.Requests() {
 		u, _ := url.QueryUnescape(r)
