@@ -32,6 +32,24 @@ type Config struct {
 	Plugins Plugins `mapstructure:"plugins" json:"plugins"`
 	Query   Query   `mapstructure:"query" json:"query"`
 	Records Records `mapstructure:"records" json:"records"`
+	UI      UI      `mapstructure:"ui" json:"ui"`
+}
+
+// UI configures the node's web interface (docs/ui.md). It is served on
+// the local API's address, 127.0.0.1 only; Remote adds a TLS listener for
+// the other machines of an office network.
+type UI struct {
+	Enabled bool     `mapstructure:"enabled" json:"enabled"` // serve /ui/ on the local API's address
+	Remote  UIRemote `mapstructure:"remote" json:"remote"`
+}
+
+// UIRemote is the web interface's listener for other machines: TLS only,
+// /ui/ only (never the bearer-token API), off unless Listen is set.
+type UIRemote struct {
+	Listen  string   `mapstructure:"listen" json:"listen"`     // host:port, e.g. 0.0.0.0:8443; "" is off
+	TLSCert string   `mapstructure:"tls_cert" json:"tls_cert"` // PEM certificate (chain); relative to home
+	TLSKey  string   `mapstructure:"tls_key" json:"tls_key"`   // PEM private key; relative to home
+	Hosts   []string `mapstructure:"hosts" json:"hosts"`       // names the browser may use in the Host header
 }
 
 // Query is this node's policy for federated queries: who may ask it what
@@ -139,6 +157,7 @@ func Defaults() Config {
 		Log:     Log{Level: "info", Format: "text"},
 		Store:   Store{IndexCacheMB: 16, BlockCacheMB: 16, MemTableMB: 16},
 		Plugins: Plugins{Dir: "plugins", CallTimeout: 10 * time.Second},
+		UI:      UI{Enabled: true, Remote: UIRemote{Hosts: []string{}}},
 		Query: Query{
 			AllowRoles: []string{"analyst", "partner"}, AllowRequesters: []string{}, AllowKinds: []string{},
 			MaxPerDay: 200, NFilterTab: 5, NFilterSubset: 0,
@@ -146,6 +165,14 @@ func Defaults() Config {
 			MaxBytes: 1024, MaxGroups: 4, MaxNesting: 6,
 		},
 	}
+}
+
+// InHome resolves a path of the configuration against Home ("" stays "").
+func (c Config) InHome(path string) string {
+	if path == "" || filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(c.Home, path)
 }
 
 // PluginsDir returns the plugins directory, resolved against Home.

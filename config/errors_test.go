@@ -188,6 +188,11 @@ func TestBadValues(t *testing.T) {
 		{"timeout too short", inFile, "plugins.call_timeout", "1ms", "between 100ms and 10m"},
 		{"timeout bare number", inFile, "plugins.call_timeout", "10", "has no unit"},
 		{"timeout too long", inEnv, "plugins.call_timeout", "1h", "between 100ms and 10m"},
+		{"ui listen without port", inFile, "ui.remote.listen", "0.0.0.0", "must be host:port"},
+		{"ui listen port 70000", inEnv, "ui.remote.listen", "0.0.0.0:70000", "port must be 0..65535"},
+		{"ui listen on a name", inFile, "ui.remote.listen", "kolo.lan:8443", "give an IP address"},
+		{"ui host with scheme", inFile, "ui.remote.hosts", `["https://kolo.lan"]`, "not a host name or IP address"},
+		{"ui host with port", inEnv, "ui.remote.hosts", "kolo.lan:8443", "not a host name or IP address"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -82,6 +82,11 @@ var keys = []key{
 	{"query.max_groups", "int", func(c *Config) any { return &c.Query.MaxGroups }},
 	{"query.max_nesting", "int", func(c *Config) any { return &c.Query.MaxNesting }},
 	{"records.retention_years", "int", func(c *Config) any { return &c.Records.RetentionYears }},
+	{"ui.enabled", "bool", func(c *Config) any { return &c.UI.Enabled }},
+	{"ui.remote.listen", "string", func(c *Config) any { return &c.UI.Remote.Listen }},
+	{"ui.remote.tls_cert", "string", func(c *Config) any { return &c.UI.Remote.TLSCert }},
+	{"ui.remote.tls_key", "string", func(c *Config) any { return &c.UI.Remote.TLSKey }},
+	{"ui.remote.hosts", "strings", func(c *Config) any { return &c.UI.Remote.Hosts }},
 }
 
 // Keys returns the names of all configuration keys.

@@ -78,6 +78,11 @@ var allKeys = []keyValues{
 	{"query.max_groups", func(c config.Config) any { return c.Query.MaxGroups }, num(3, "3"), num(5, "5")},
 	{"query.max_nesting", func(c config.Config) any { return c.Query.MaxNesting }, num(4, "4"), num(8, "8")},
 	{"records.retention_years", func(c config.Config) any { return c.Records.RetentionYears }, num(10, "10"), num(5, "5")},
+	{"ui.enabled", func(c config.Config) any { return c.UI.Enabled }, boolean(false), boolean(true)},
+	{"ui.remote.listen", func(c config.Config) any { return c.UI.Remote.Listen }, str("0.0.0.0:8443"), str("192.168.1.20:9443")},
+	{"ui.remote.tls_cert", func(c config.Config) any { return c.UI.Remote.TLSCert }, str("ui.crt"), str("/etc/kolo/ui.pem")},
+	{"ui.remote.tls_key", func(c config.Config) any { return c.UI.Remote.TLSKey }, str("ui.key"), str("/etc/kolo/ui-key.pem")},
+	{"ui.remote.hosts", func(c config.Config) any { return c.UI.Remote.Hosts }, list("kolo.office.lan"), list("192.168.1.20", "kolo")},
 }
 
 func number(f float64, text string) value { return value{f, text, f} }

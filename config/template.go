@@ -97,6 +97,22 @@ records:
   # this many years ago (the daemon does it daily, after a dry run in its
   # log). 0 keeps them until kolo record purge.
   retention_years: {{.Records.RetentionYears}}
+
+ui:
+  # Serve the web interface at http://127.0.0.1:<api.port>/ui/ (kolo ui
+  # prints a one-time login link). docs/ui.md says what it offers.
+  enabled: {{.UI.Enabled}}
+  remote:
+    # Let other machines of the office network open the interface, over
+    # TLS only: the address to listen on (e.g. 0.0.0.0:8443); empty is off.
+    listen: {{printf "%q" .UI.Remote.Listen}}
+    # PEM certificate and private key for it (relative to this file's
+    # directory, or absolute); both required when listen is set.
+    tls_cert: {{printf "%q" .UI.Remote.TLSCert}}
+    tls_key: {{printf "%q" .UI.Remote.TLSKey}}
+    # The names browsers use to reach this machine (kolo.office.lan,
+    # 192.168.1.20); any other Host header is refused (DNS rebinding).
+    hosts:{{template "list" .UI.Remote.Hosts}}
 {{- define "list"}}
 {{- /* An empty list is written [] : an empty value would mean the default. */ -}}
 {{- if not .}} []

@@ -70,6 +70,8 @@ func TestFileOfEveryValueLoadsBack(t *testing.T) {
 			MaxPerDay: 20, NFilterTab: 11, NFilterSubset: 10,
 			Noise:    config.QueryNoise{Mode: "on_request", Epsilon: 0.5, MaxEpsilon: 2, Budget: 20, Period: "year"},
 			MaxBytes: 2048, MaxGroups: 3, MaxNesting: 4},
+		UI: config.UI{Enabled: false, Remote: config.UIRemote{Listen: "0.0.0.0:8443", TLSCert: "ui.crt", TLSKey: "/etc/kolo/ui key.pem",
+			Hosts: []string{"kolo.office.lan", "192.168.1.20"}}},
 	}
 	empty := config.Defaults()
 	empty.Node = config.Node{Org: "Astra", Country: "RS"}

@@ -2,6 +2,9 @@ package config
 
 import (
 	"fmt"
+	"net"
+	"regexp"
+	"strconv"
 	"strings"
 
 	ma "github.com/multiformats/go-multiaddr"
@@ -66,8 +69,39 @@ func (c Config) validate(origin func(key string) string) error {
 	if c.Records.RetentionYears < 0 || c.Records.RetentionYears > 100 {
 		return bad("records.retention_years", "must be 0..100 (years; 0 keeps personal answers until purged by hand), got %d", c.Records.RetentionYears)
 	}
+	if err := c.UI.validate(bad); err != nil {
+		return err
+	}
 	return c.Query.validate(bad)
 }
+
+// validate checks the web interface's keys one by one. That a remote
+// listener has a certificate, a key and host names is checked when the
+// node starts it (node.CheckUIRemote), as keys are set one at a time.
+func (u UI) validate(bad func(key, format string, args ...any) error) error {
+	r := u.Remote
+	if r.Listen != "" {
+		host, port, err := net.SplitHostPort(r.Listen)
+		if err != nil {
+			return bad("ui.remote.listen", "%q must be host:port, e.g. 0.0.0.0:8443 or 192.168.1.20:8443: %v", r.Listen, err)
+		}
+		if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			return bad("ui.remote.listen", "%q: the port must be 0..65535 (0 picks a free port)", r.Listen)
+		}
+		if host != "" && net.ParseIP(host) == nil {
+			return bad("ui.remote.listen", "%q: give an IP address to listen on (0.0.0.0 for every interface), not a name", r.Listen)
+		}
+	}
+	for _, h := range r.Hosts {
+		if !hostName.MatchString(h) && net.ParseIP(strings.Trim(h, "[]")) == nil {
+			return bad("ui.remote.hosts", "%q is not a host name or IP address (no scheme, no port, no path)", h)
+		}
+	}
+	return nil
+}
+
+// hostName matches a DNS name: letters, digits, hyphens, dots.
+var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
 
 // validate checks the query policy's values; the node checks the record
 // kinds against the forms' catalogue when it starts.

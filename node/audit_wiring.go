@@ -41,6 +41,26 @@ func (a auditor) Record(ctx context.Context, e federation.Event) error {
 // AuditLog is the node's audit log of federated queries.
 func (n *Node) AuditLog() *audit.Log { return n.auditLog }
 
+// AuditEntries lists the audit log's entries f selects, oldest first.
+func (n *Node) AuditEntries(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	es, err := n.auditLog.List(ctx, f)
+	if es == nil {
+		es = []audit.Entry{}
+	}
+	return es, err
+}
+
+// VerifyAudit checks the audit log's hash chain, from anchor (a head
+// noted earlier) if given.
+func (n *Node) VerifyAudit(ctx context.Context, anchor *audit.Head) AuditVerify {
+	head, err := n.auditLog.Verify(ctx, anchor)
+	res := AuditVerify{Head: head, Valid: err == nil}
+	if err != nil {
+		res.Problem = err.Error()
+	}
+	return res
+}
+
 // auditRoutes registers `kolo audit`'s endpoints.
 func (n *Node) auditRoutes() {
 	// GET /v1/audit?event=&requester=&since=&limit= lists entries.
@@ -61,11 +81,7 @@ func (n *Node) auditRoutes() {
 			}
 			f.Limit = l
 		}
-		es, err := n.auditLog.List(r.Context(), f)
-		if es == nil {
-			es = []audit.Entry{}
-		}
-		return es, err
+		return n.AuditEntries(r.Context(), f)
 	})
 	// GET /v1/audit/verify?anchor=SEQ:HASH checks the chain.
 	n.api.HandleJSON("GET /v1/audit/verify", func(r *http.Request) (any, error) {
@@ -78,12 +94,7 @@ func (n *Node) auditRoutes() {
 			}
 			anchor = &audit.Head{Seq: n, Hash: hash}
 		}
-		head, err := n.auditLog.Verify(r.Context(), anchor)
-		res := AuditVerify{Head: head, Valid: err == nil}
-		if err != nil {
-			res.Problem = err.Error()
-		}
-		return res, nil
+		return n.VerifyAudit(r.Context(), anchor), nil
 	})
 }
 

@@ -77,6 +77,7 @@ type Node struct {
 
 	formsPart   // country forms and monitoring records (forms.go)
 	networkPart // membership and the Declaration (network.go)
+	uiPart      // the web interface (ui_wiring.go)
 
 	started   time.Time
 	history   history
@@ -155,6 +156,9 @@ func OpenStore(cfg config.Config, ks *keys.Set, log *slog.Logger) (*store.Store,
 // and daemon.json are written to the home; Close removes them.
 func (n *Node) Start(ctx context.Context) error {
 	n.started = time.Now()
+	if err := CheckUIRemote(n.cfg); err != nil {
+		return err
+	}
 	token, err := api.NewToken()
 	if err != nil {
 		return err
@@ -167,7 +171,13 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	n.api = api.NewServer(token, n.log.With("component", "api"))
 	n.routes()
+	if err := n.startUI(); err != nil {
+		return err
+	}
 	if err := n.api.Listen(n.cfg.API.Port); err != nil {
+		return err
+	}
+	if err := n.listenUIRemote(); err != nil {
 		return err
 	}
 	if err := keys.WriteFile(filepath.Join(n.cfg.Home, api.TokenFile), []byte(token+"\n")); err != nil {
@@ -195,6 +205,11 @@ func (n *Node) Start(ctx context.Context) error {
 	go func() {
 		defer n.wg.Done()
 		n.bootstrap(runCtx)
+	}()
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		n.serveUIRemote()
 	}()
 	n.wg.Add(1)
 	go func() {
@@ -239,6 +254,9 @@ func (n *Node) Close(ctx context.Context) error {
 			}
 			os.Remove(filepath.Join(n.cfg.Home, api.DaemonFile))
 			os.Remove(filepath.Join(n.cfg.Home, api.TokenFile))
+		}
+		if err := n.closeUI(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("stop the web interface: %w", err))
 		}
 		if err := n.closeNetwork(); err != nil {
 			errs = append(errs, fmt.Errorf("stop network services: %w", err))

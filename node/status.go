@@ -62,4 +62,5 @@ func (n *Node) routes() {
 	n.reportRoutes()
 	n.auditRoutes()
 	n.backupRoutes()
+	n.peerRoutes()
 }

@@ -10,4 +10,5 @@ func addCommands(root *cobra.Command, g *globals) {
 	root.AddCommand(newPassphraseCmd(g)) // passphrase.go
 	addNetworkCommands(root, g)
 	root.AddCommand(newQueryCmd(g), newAuditCmd(g), newReportCmd(g))
+	root.AddCommand(newUICmd(g)) // ui.go
 }

@@ -49,6 +49,9 @@ type Server struct {
 	log   *slog.Logger
 	ln    net.Listener
 	srv   *http.Server
+	// ui, if set, serves uiPrefix without the bearer token (HandleUI).
+	ui       http.Handler
+	uiPrefix string
 }
 
 // NewToken returns a fresh random bearer token.
@@ -121,6 +124,24 @@ func (w *streamWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// HandleUI mounts h under prefix ("/ui/"), exempt from the bearer token:
+// h authenticates its requests itself (the web interface's session
+// cookie, node/ui). A GET of / is redirected to prefix, so the bare
+// address opens the interface. Everything else keeps needing the token.
+// Call it before Serve.
+func (s *Server) HandleUI(prefix string, h http.Handler) {
+	s.ui, s.uiPrefix = h, prefix
+}
+
+// uiRequest reports whether r goes to the handler of HandleUI.
+func (s *Server) uiRequest(r *http.Request) bool {
+	if s.ui == nil {
+		return false
+	}
+	p := r.URL.Path
+	return strings.HasPrefix(p, s.uiPrefix) || p == strings.TrimSuffix(s.uiPrefix, "/") || p == "/"
+}
+
 // Error is an error with an HTTP status code.
 type Error struct {
 	Code int
@@ -166,6 +187,10 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 func (s *Server) Serve() error {
 	s.srv = &http.Server{
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if s.uiRequest(r) {
+				s.ui.ServeHTTP(w, r)
+				return
+			}
 			if !s.authorised(r) {
 				writeJSON(w, http.StatusUnauthorized, Problem{Error: "missing or wrong bearer token (see api.token in the node's home)"})
 				return

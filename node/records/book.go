@@ -432,13 +432,18 @@ func (b *Book) List(ctx context.Context, f Filter) ([]Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	sortSummaries(out)
+	return out, nil
+}
+
+// sortSummaries sorts summaries by date, then ID.
+func sortSummaries(out []Summary) {
 	slices.SortFunc(out, func(a, b Summary) int {
 		if c := strings.Compare(a.Date, b.Date); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	return out, nil
 }
 
 // errStop ends a scan early.

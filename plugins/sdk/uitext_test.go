@@ -23,7 +23,7 @@ func TestUIText(t *testing.T) {
 			}
 			if lang == "sr-Cyrl" || lang == "mk" {
 				rest := s
-				for _, typed := range []string{"CSV", "a;b", "--version N", "%d", "id", "docs/query.md", "OpenSSL", "Ed25519", "age", "kolo"} {
+				for _, typed := range []string{"CSV", "JSONL", "XLSX", "JSON", "UTF-8", "Windows-1250", "Excel", "MiB", "SHA-256", "API", "UTC", "ID", "Age", "a;b", "--version N", "%d", "%s", "id", "docs/query.md", "OpenSSL", "Ed25519", "age", "kolo forms template", "kolo ui", "kolo"} {
 					rest = strings.ReplaceAll(rest, typed, "")
 				}
 				if strings.ContainsFunc(rest, func(r rune) bool { return r < unicode.MaxASCII && unicode.IsLetter(r) }) {
@@ -47,6 +47,12 @@ func TestUIText(t *testing.T) {
 	}
 	if got := UIText("hr", "no.such.key"); got != "no.such.key" {
 		t.Errorf("unknown key: %q", got)
+	}
+	if got := UIText("sr-Cyrl", "ui.import.bytes_read"); got != "прочитано %d од %d бајтова" {
+		t.Errorf("sr-Cyrl keeps fmt verbs: %q", got)
+	}
+	if got := UIText("sr-Cyrl", "ui.import.file_help"); !strings.HasPrefix(got, "CSV, JSONL или XLSX (Excel), један запис по реду") || !strings.Contains(got, "(kolo forms template)") || !strings.Contains(got, "64 MiB") {
+		t.Errorf("sr-Cyrl keeps what is typed: %q", got)
 	}
 	if got := UIText("sr-Cyrl", UIStaysOnNode); got != "(остаје на овом чвору)" {
 		t.Errorf("sr-Cyrl: %q", got)
