@@ -177,6 +177,13 @@ func (s *Server) Listen(port int) error {
 		return fmt.Errorf("local API on 127.0.0.1:%d: %w (is api.port in use by another program or node?)", port, err)
 	}
 	s.ln = ln
+	// The server is made here, not in Serve, so that a Shutdown racing a
+	// Serve started in another goroutine reads a field already set.
+	s.srv = &http.Server{
+		Handler:           http.HandlerFunc(s.serveHTTP),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
 	return nil
 }
 
@@ -185,26 +192,26 @@ func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 
 // Serve serves until Shutdown. Call Listen first.
 func (s *Server) Serve() error {
-	s.srv = &http.Server{
-		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if s.uiRequest(r) {
-				s.ui.ServeHTTP(w, r)
-				return
-			}
-			if !s.authorised(r) {
-				writeJSON(w, http.StatusUnauthorized, Problem{Error: "missing or wrong bearer token (see api.token in the node's home)"})
-				return
-			}
-			s.mux.ServeHTTP(&jsonErrors{ResponseWriter: w, r: r}, r)
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	if s.srv == nil {
+		return errors.New("local API: Serve called before Listen")
 	}
 	err := s.srv.Serve(s.ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
 	return err
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.uiRequest(r) {
+		s.ui.ServeHTTP(w, r)
+		return
+	}
+	if !s.authorised(r) {
+		writeJSON(w, http.StatusUnauthorized, Problem{Error: "missing or wrong bearer token (see api.token in the node's home)"})
+		return
+	}
+	s.mux.ServeHTTP(&jsonErrors{ResponseWriter: w, r: r}, r)
 }
 
 // Shutdown stops the server, waiting for requests in flight until ctx ends.
