@@ -21,7 +21,9 @@ func (b uiBackend) AskQuery(ctx context.Context, text string, wait time.Duration
 	return q.ID, nil
 }
 
-func (b uiBackend) QueryList(ctx context.Context) ([]federation.Status, error) { return b.n.Queries(ctx) }
+func (b uiBackend) QueryList(ctx context.Context) ([]federation.Status, error) {
+	return b.n.Queries(ctx)
+}
 
 func (b uiBackend) QueryStatus(ctx context.Context, id string) (federation.Status, error) {
 	return b.n.QueryStatus(ctx, id, 0)
