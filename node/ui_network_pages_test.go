@@ -125,8 +125,8 @@ func TestUIReportPage(t *testing.T) {
 		t.Fatalf("found: %s", resp.Status)
 	}
 	resp = post(t, base, "/ui/analysis/report", session, base, url.Values{"csrf": {csrf}, "from": {"2015"}, "to": {""}})
-	if resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("a period with one end: %s, want 400", resp.Status)
+	if body := readAll(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="period-error"`) {
+		t.Errorf("a period with one end: %s, want the form again with the problem beside the period", resp.Status)
 	}
 	resp = post(t, base, "/ui/analysis/report", session, base, url.Values{"csrf": {csrf}, "from": {"2015-01"}, "to": {"2016-12"}, "wait": {federation.MinWait.String()}})
 	loc := resp.Header.Get("Location")

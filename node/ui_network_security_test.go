@@ -14,7 +14,7 @@ var netActions = []struct {
 	form url.Values
 }{
 	{"/ui/network/create", url.Values{"name": {"Balkan monitors"}}},
-	{"/ui/network/join", url.Values{"token": {"kolo-invite-1.AAAA"}}},
+	{"/ui/network/join", url.Values{"token": {"kolo1mfrggzdfmztwq2lknnwg23tpobyxe43uov3ho6dzpi"}}},
 	{"/ui/network/invites", url.Values{"org": {"NGO Sloga"}, "country": {"HR"}, "role": {"partner"}, "days": {"0"}}},
 	{"/ui/network/invites/0123456789abcdef/cancel", url.Values{}},
 	{"/ui/network/declaration/sign", url.Values{"confirm": {"yes"}}},

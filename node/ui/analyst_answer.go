@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 	xmessage "golang.org/x/text/message"
@@ -62,16 +64,16 @@ func (s *Server) answerPage(w http.ResponseWriter, rq *request) error {
 	if err != nil {
 		return &httpError{code: http.StatusNotFound, key: "ui.error.not_found", detail: err.Error()}
 	}
-	d, err := answerView(rq.lang, st, s.now)
+	d, err := queryView(rq.lang, st, s.now)
 	if err != nil {
 		return err
 	}
-	s.render(w, rq, http.StatusOK, "query", Page{Title: T(rq.lang, "ui.an.answer"), Nav: "analysis", Data: d})
+	s.render(w, rq, http.StatusOK, "query", Page{Title: T(rq.lang, "ui.an.text"), Nav: "analysis", Data: d})
 	return nil
 }
 
-// answerView lays out a query's status in lang.
-func answerView(lang string, st federation.Status, now timeNow) (answerData, error) {
+// queryView lays out a query's status in lang.
+func queryView(lang string, st federation.Status, now timeNow) (answerData, error) {
 	d := answerData{ID: st.ID, Text: st.Text, Issued: when(st.Issued), Expires: when(st.Expires), Open: st.Open, Epsilon: st.Epsilon}
 	orgs := map[string]string{}
 	for _, n := range st.Nodes {
@@ -120,10 +122,10 @@ func answerView(lang string, st federation.Status, now timeNow) (answerData, err
 	c := st.Combined
 	d.Unit = unitText(lang, c.Unit)
 	for _, g := range q.By {
-		d.Columns = append(d.Columns, fieldLabel(lang, q.Kind, g.Name))
+		d.Columns = append(d.Columns, upperFirst(fieldLabel(lang, q.Kind, g.Name)))
 	}
 	if q.Agg.Func == query.Histogram {
-		d.Columns = append(d.Columns, fieldLabel(lang, q.Kind, q.Agg.Indicator))
+		d.Columns = append(d.Columns, upperFirst(fieldLabel(lang, q.Kind, q.Agg.Indicator)))
 	}
 	p := xmessage.NewPrinter(language.Make(lang))
 	for _, cell := range c.Cells {
@@ -217,6 +219,13 @@ func groupValue(lang string, q *query.Query, i int, v string) string {
 		}
 		return optionLabel(lang, ind.Options, v)
 	}
+}
+
+// upperFirst begins s with a capital letter: a column's name from a
+// word the catalogue writes in lower case ("country").
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func optionLabel(lang string, opts []sdk.Option, v string) string {

@@ -232,7 +232,7 @@ func (s *Server) askQuery(w http.ResponseWriter, rq *request) error {
 		}
 		d.AskProblem = err.Error() // node/query's and the federation's messages name what is wrong
 	}
-	s.render(w, rq, http.StatusBadRequest, "analysis", Page{Title: T(rq.lang, "ui.nav.analysis"), Nav: "analysis", Data: d})
+	s.render(w, rq, formProblem, "analysis", Page{Title: T(rq.lang, "ui.nav.analysis"), Nav: "analysis", Data: d})
 	return nil
 }
 

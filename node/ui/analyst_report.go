@@ -68,18 +68,18 @@ func (s *Server) startReport(w http.ResponseWriter, rq *request) error {
 	case from == "" && to == "":
 	case from == "" || to == "":
 		d.PeriodProblem = T(rq.lang, "ui.rep.period_both")
-		return s.renderReportForm(w, rq, http.StatusBadRequest, d)
+		return s.renderReportForm(w, rq, formProblem, d)
 	default:
 		period = from + ".." + to
 		if _, err := report.ParsePeriod(period); err != nil {
 			d.PeriodProblem = err.Error()
-			return s.renderReportForm(w, rq, http.StatusBadRequest, d)
+			return s.renderReportForm(w, rq, formProblem, d)
 		}
 	}
 	id, err := s.b.StartReport(rq.Context(), period, wait)
 	if err != nil {
 		d.Problem = err.Error()
-		return s.renderReportForm(w, rq, http.StatusBadRequest, d)
+		return s.renderReportForm(w, rq, formProblem, d)
 	}
 	s.log.Info("web interface: report started", "report", id)
 	return redirect(w, rq, Prefix+"analysis/report/"+id)

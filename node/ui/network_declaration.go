@@ -170,7 +170,7 @@ func (s *Server) signDeclaration(w http.ResponseWriter, rq *request) error {
 		return badRequest(errDeclarationChanged)
 	}
 	if rq.PostFormValue("confirm") != "yes" {
-		return s.renderConfirm(w, rq, http.StatusBadRequest, confirmSign, T(rq.lang, "ui.decl.sign.unticked"))
+		return s.renderConfirm(w, rq, formProblem, confirmSign, T(rq.lang, "ui.decl.sign.unticked"))
 	}
 	if err := s.b.SignDeclaration(rq.Context()); err != nil {
 		return badRequest(err)
@@ -186,7 +186,7 @@ func (s *Server) withdrawEndorsement(w http.ResponseWriter, rq *request) error {
 		return redirect(w, rq, Prefix+"network")
 	}
 	if rq.PostFormValue("confirm") != "yes" {
-		return s.renderConfirm(w, rq, http.StatusBadRequest, confirmWithdraw, T(rq.lang, "ui.decl.withdraw.unticked"))
+		return s.renderConfirm(w, rq, formProblem, confirmWithdraw, T(rq.lang, "ui.decl.withdraw.unticked"))
 	}
 	n, err := s.b.WithdrawEndorsement(rq.Context())
 	if err != nil {

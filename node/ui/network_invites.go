@@ -141,7 +141,7 @@ func (s *Server) newInvite(w http.ResponseWriter, rq *request) error {
 		return f
 	}
 	if len(problems) > 0 {
-		return s.renderInvites(w, rq, http.StatusBadRequest, form())
+		return s.renderInvites(w, rq, formProblem, form())
 	}
 	slices.Sort(roles) // protocol.Roles' canonical order
 	inv, err := s.b.InviteMember(rq.Context(), org, country, roles, time.Duration(days)*24*time.Hour)
@@ -153,7 +153,7 @@ func (s *Server) newInvite(w http.ResponseWriter, rq *request) error {
 		} else {
 			f.Problem = err.Error()
 		}
-		return s.renderInvites(w, rq, http.StatusBadRequest, f)
+		return s.renderInvites(w, rq, formProblem, f)
 	}
 	s.log.Info("web interface: invite made", "country", inv.Country)
 	s.render(w, rq, http.StatusOK, "invite_token", Page{Title: T(rq.lang, "ui.inv.made"), Nav: "network",

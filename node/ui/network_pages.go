@@ -158,6 +158,11 @@ func when(ts string) string {
 	return ts
 }
 
+// formProblem is the status of a form drawn again with what is wrong
+// beside its fields: a page like any other, 200, as the records pages
+// have it (a browser logs a 4xx page as a failed load).
+const formProblem = http.StatusOK
+
 // networkNotices are the notices a network page shows after a change:
 // the value of its "done" parameter, to the key of its text.
 var networkNotices = map[string]string{
@@ -196,14 +201,14 @@ func (s *Server) joinNetwork(w http.ResponseWriter, rq *request) error {
 		d.Token, d.TokenProblem = "", T(rq.lang, "ui.net.join.token_long")
 	}
 	if d.TokenProblem != "" {
-		return s.renderNoNetwork(w, rq, http.StatusBadRequest, d)
+		return s.renderNoNetwork(w, rq, formProblem, d)
 	}
 	if err := s.b.JoinNetwork(rq.Context(), token); err != nil {
 		if _, ok := s.b.NetworkInfo(rq.Context()); ok {
 			return badRequest(err) // already in a network: the forms are gone
 		}
 		d.TokenProblem = err.Error()
-		return s.renderNoNetwork(w, rq, http.StatusBadRequest, d)
+		return s.renderNoNetwork(w, rq, formProblem, d)
 	}
 	s.log.Info("web interface: joined a network")
 	return redirect(w, rq, Prefix+"network?done=joined")
@@ -215,7 +220,7 @@ func (s *Server) createNetwork(w http.ResponseWriter, rq *request) error {
 	d := noNetworkData{Name: name}
 	if name == "" {
 		d.NameProblem = T(rq.lang, "ui.net.create.name_missing")
-		return s.renderNoNetwork(w, rq, http.StatusBadRequest, d)
+		return s.renderNoNetwork(w, rq, formProblem, d)
 	}
 	if err := s.b.CreateNetwork(rq.Context(), name); err != nil {
 		var fe *protocol.FieldError
@@ -223,7 +228,7 @@ func (s *Server) createNetwork(w http.ResponseWriter, rq *request) error {
 			return badRequest(err)
 		}
 		d.NameProblem = err.Error()
-		return s.renderNoNetwork(w, rq, http.StatusBadRequest, d)
+		return s.renderNoNetwork(w, rq, formProblem, d)
 	}
 	s.log.Info("web interface: founded a network")
 	return redirect(w, rq, Prefix+"network?done=created")
