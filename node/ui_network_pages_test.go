@@ -172,6 +172,20 @@ func TestUIReportPage(t *testing.T) {
 	if strings.Contains(body, "<script") {
 		t.Error("the report holds a script")
 	}
+	// Compressed for a browser that takes gzip (the report is some 200 KB
+	// of SVG), with the same policy.
+	req, _ := http.NewRequest(http.MethodGet, base+loc+"/view", nil)
+	req.AddCookie(session)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	zr, err := noRedirects.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipped := readAll(t, zr)
+	zr.Body.Close()
+	if zr.Header.Get("Content-Encoding") != "gzip" || len(zipped)*3 > len(body) || zr.Header.Get("Content-Security-Policy") != csp {
+		t.Errorf("with Accept-Encoding gzip: Content-Encoding %q, %d bytes for %d, CSP %q", zr.Header.Get("Content-Encoding"), len(zipped), len(body), zr.Header.Get("Content-Security-Policy"))
+	}
 	if code, _, _ := getPage(t, n, session, "en", "/ui/analysis/report/0123456789abcdef/view"); code != http.StatusNotFound {
 		t.Errorf("an unknown report: %d, want 404", code)
 	}
