@@ -69,7 +69,10 @@ func (s *Server) builderPage(w http.ResponseWriter, rq *request) error {
 	d := s.builderView(rq, b, countries)
 	if b.Composed {
 		text, err := b.compose(countries)
-		if err != nil {
+		switch {
+		case err != nil && b.Agg != query.Count && b.Indicator == "":
+			d.Problem = T(rq.lang, "ui.an.indicator_missing")
+		case err != nil:
 			d.Problem = err.Error()
 		}
 		d.Text = text
