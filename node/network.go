@@ -271,6 +271,15 @@ func (n *Node) Members() []MemberInfo {
 	return out
 }
 
+// MemberList is `kolo members`: every member, as Members lists them, of
+// the network this node belongs to (membership.ErrNoNetwork if none).
+func (n *Node) MemberList() ([]MemberInfo, error) {
+	if _, ok := n.reg.Network(); !ok {
+		return nil, membership.ErrNoNetwork
+	}
+	return n.Members(), nil
+}
+
 // IsMember reports whether p is a current member of this node's network.
 func (n *Node) IsMember(p peer.ID) bool { return n.reg.IsMember(p) }
 
@@ -519,6 +528,16 @@ func (n *Node) Declarations() []EndorsementInfo {
 	return out
 }
 
+// Endorsements is `kolo declaration list`: the endorsements this node
+// holds, as Declarations lists them, once it belongs to a network
+// (membership.ErrNoNetwork before).
+func (n *Node) Endorsements() ([]EndorsementInfo, error) {
+	if _, ok := n.reg.Network(); !ok {
+		return nil, membership.ErrNoNetwork
+	}
+	return n.Declarations(), nil
+}
+
 // DeclarationStatus counts the member organisations that endorse the
 // Declaration, against the network's threshold, by country.
 func (n *Node) DeclarationStatus() (declaration.Status, error) {
@@ -658,10 +677,8 @@ func (n *Node) networkRoutes() {
 		return info, networkError(err)
 	})
 	n.api.HandleJSON("GET /v1/members", func(*http.Request) (any, error) {
-		if _, ok := n.reg.Network(); !ok {
-			return nil, networkError(membership.ErrNoNetwork)
-		}
-		return n.Members(), nil
+		ms, err := n.MemberList()
+		return ms, networkError(err)
 	})
 	n.api.HandleJSON("POST /v1/declaration/sign", func(r *http.Request) (any, error) {
 		e, err := n.Sign(r.Context())
@@ -675,10 +692,8 @@ func (n *Node) networkRoutes() {
 		return rs, networkError(err)
 	})
 	n.api.HandleJSON("GET /v1/declaration/endorsements", func(*http.Request) (any, error) {
-		if _, ok := n.reg.Network(); !ok {
-			return nil, networkError(membership.ErrNoNetwork)
-		}
-		return n.Declarations(), nil
+		es, err := n.Endorsements()
+		return es, networkError(err)
 	})
 	n.api.HandleJSON("GET /v1/declaration/status", func(*http.Request) (any, error) {
 		st, err := n.DeclarationStatus()

@@ -94,6 +94,29 @@ func (n *Node) Ask(ctx context.Context, text string, opts federation.AskOptions)
 	return q, nil
 }
 
+// Queries is `kolo query list`: the queries this node asked, newest
+// first, with who answered so far (no figures: QueryStatus has them).
+func (n *Node) Queries(ctx context.Context) ([]federation.Status, error) {
+	list, err := n.fed.List(ctx)
+	if list == nil {
+		list = []federation.Status{}
+	}
+	return list, err
+}
+
+// QueryStatus is `kolo query status ID`: the query this node asked whose
+// id starts with id, with every member's part and the combined figures.
+// With wait above 0 it first waits up to wait (at most maxQueryWait) for
+// every member to answer or the query to close.
+func (n *Node) QueryStatus(ctx context.Context, id string, wait time.Duration) (federation.Status, error) {
+	if wait <= 0 {
+		return n.fed.Status(ctx, id)
+	}
+	ctx, cancel := context.WithTimeout(ctx, min(wait, maxQueryWait))
+	defer cancel()
+	return n.fed.Wait(ctx, id)
+}
+
 // Federation is the node's federated queries (nil before Start).
 func (n *Node) Federation() *federation.Federation { return n.fed }
 
@@ -125,28 +148,20 @@ func (n *Node) queryRoutes() {
 		return q, nil
 	})
 	n.api.HandleJSON("GET /v1/queries", func(r *http.Request) (any, error) {
-		list, err := n.fed.List(r.Context())
-		if list == nil {
-			list = []federation.Status{}
-		}
+		list, err := n.Queries(r.Context())
 		return list, queryError(err)
 	})
 	// GET /v1/queries/{id}?wait=30s waits up to that long for every member
 	// to answer (or the query to close) before it answers.
 	n.api.HandleJSON("GET /v1/queries/{id}", func(r *http.Request) (any, error) {
-		id := r.PathValue("id")
-		w := r.URL.Query().Get("wait")
-		if w == "" {
-			st, err := n.fed.Status(r.Context(), id)
-			return st, queryError(err)
+		var d time.Duration
+		if w := r.URL.Query().Get("wait"); w != "" {
+			var err error
+			if d, err = time.ParseDuration(w); err != nil || d < 0 {
+				return nil, api.BadRequest(fmt.Errorf("wait %q: give a duration such as 30s", w))
+			}
 		}
-		d, err := time.ParseDuration(w)
-		if err != nil || d < 0 {
-			return nil, api.BadRequest(fmt.Errorf("wait %q: give a duration such as 30s", w))
-		}
-		ctx, cancel := context.WithTimeout(r.Context(), min(d, maxQueryWait))
-		defer cancel()
-		st, err := n.fed.Wait(ctx, id)
+		st, err := n.QueryStatus(r.Context(), r.PathValue("id"), d)
 		return st, queryError(err)
 	})
 	n.api.HandleJSON("GET /v1/queries/{id}/evidence", func(r *http.Request) (any, error) {

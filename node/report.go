@@ -59,32 +59,19 @@ func (n *Node) reportRoutes() {
 		if err := decodeBody(r, &in); err != nil {
 			return nil, err
 		}
-		var opts report.Options
-		if in.Period != "" {
-			p, err := report.ParsePeriod(in.Period)
-			if err != nil {
-				return nil, api.BadRequest(err)
-			}
-			opts.Period = p
-		}
+		var wait time.Duration
 		if in.Wait != "" {
 			d, err := time.ParseDuration(in.Wait)
-			if err != nil || d < federation.MinWait || d > protocol.MaxQueryLifetime {
+			if err != nil || d == 0 {
 				return nil, api.BadRequest(fmt.Errorf("wait %q: give a duration between %s and %s, such as 2m", in.Wait, federation.MinWait, protocol.MaxQueryLifetime))
 			}
-			opts.Wait = d
+			wait = d
 		}
-		if _, ok := n.Network(); !ok {
-			return nil, api.BadRequest(membership.ErrNoNetwork)
+		id, err := n.StartReport(in.Period, wait)
+		if err != nil {
+			return nil, err
 		}
-		id, err := n.reports.Start(func(ctx context.Context, progress func(report.Progress)) (*report.Report, error) {
-			opts.Progress = progress
-			return n.Report(ctx, opts)
-		})
-		if errors.Is(err, report.ErrBusy) {
-			return nil, &api.Error{Code: http.StatusConflict, Err: err}
-		}
-		return map[string]string{"id": id}, err
+		return map[string]string{"id": id}, nil
 	})
 	n.api.HandleJSON("GET /v1/reports/{id}", func(r *http.Request) (any, error) {
 		var wait time.Duration
@@ -95,10 +82,47 @@ func (n *Node) reportRoutes() {
 			}
 			wait = min(d, maxQueryWait)
 		}
-		st, err := n.reports.Get(r.Context(), r.PathValue("id"), wait)
+		st, err := n.ReportJob(r.Context(), r.PathValue("id"), wait)
 		if errors.Is(err, report.ErrNoSuchJob) {
 			return nil, api.NotFound(err)
 		}
 		return st, err
 	})
+}
+
+// StartReport is `kolo report`: it starts making the regional report in
+// the background, over the records of period ("2015-01..2016-12"; "" for
+// every record), each query open for wait (0: the default), and returns
+// the job's id for ReportJob. Bad input is an api.BadRequest naming it;
+// a report already being made, a 409.
+func (n *Node) StartReport(period string, wait time.Duration) (string, error) {
+	var opts report.Options
+	if period != "" {
+		p, err := report.ParsePeriod(period)
+		if err != nil {
+			return "", api.BadRequest(err)
+		}
+		opts.Period = p
+	}
+	if wait != 0 && (wait < federation.MinWait || wait > protocol.MaxQueryLifetime) {
+		return "", api.BadRequest(fmt.Errorf("wait %s: give a duration between %s and %s, such as 2m", wait, federation.MinWait, protocol.MaxQueryLifetime))
+	}
+	opts.Wait = wait
+	if _, ok := n.Network(); !ok {
+		return "", api.BadRequest(membership.ErrNoNetwork)
+	}
+	id, err := n.reports.Start(func(ctx context.Context, progress func(report.Progress)) (*report.Report, error) {
+		opts.Progress = progress
+		return n.Report(ctx, opts)
+	})
+	if errors.Is(err, report.ErrBusy) {
+		return "", &api.Error{Code: http.StatusConflict, Err: err}
+	}
+	return id, err
+}
+
+// ReportJob returns report job id's progress, and the report once done,
+// first waiting up to wait (at most maxQueryWait) for it to change.
+func (n *Node) ReportJob(ctx context.Context, id string, wait time.Duration) (report.JobState, error) {
+	return n.reports.Get(ctx, id, min(wait, maxQueryWait))
 }

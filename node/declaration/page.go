@@ -128,6 +128,11 @@ func WritePage(w io.Writer, exp Export, lang string) error {
 	return nil
 }
 
+// RenderMarkdown turns a Declaration's Markdown into HTML with the same
+// safe defaults as the public page (no raw HTML, no script URLs), for a
+// page that shows the text: the node's web interface.
+func RenderMarkdown(md string) (template.HTML, error) { return render(md) }
+
 // render turns Markdown into HTML with goldmark's safe defaults (see
 // markdown), so the result may be put into the page as it is.
 func render(md string) (template.HTML, error) {
