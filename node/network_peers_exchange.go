@@ -3,6 +3,7 @@ package node
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -131,6 +132,14 @@ func (b *peerBook) exchange(ctx context.Context, p peer.ID, networkID string) (i
 // addrs, the record's addresses become those the book dials (a record
 // from identify leaves that to remember, which got the member's own list).
 func (b *peerBook) learn(raw []byte, addrs bool) (bool, error) {
+	sum := sha256.Sum256(raw)
+	b.mu.Lock()
+	held := b.held[sum]
+	b.mu.Unlock()
+	if held {
+		return false, nil // kept already, so verified already
+	}
+	b.verified.Add(1)
 	pr, err := protocol.OpenPeerRecord(raw)
 	if err != nil {
 		return false, err

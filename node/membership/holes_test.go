@@ -418,3 +418,36 @@ func mustHash(t *testing.T, c protocol.Certificate) protocol.Hash {
 }
 
 var _ = peer.ID("")
+
+// TestHeldCertificateNotVerifiedAgain: gossip and sync bring each
+// certificate many times; a copy of one held, signatures and all, costs no
+// signature check, and a copy with another signature is checked and
+// refused.
+func TestHeldCertificateNotVerifiedAgain(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	a, n := founded(t, clk)
+	p := newNode(t, clk)
+	c := issue(t, a, p, n.ID, clk.Now())
+	if added, err := a.reg.AddCertificate(ctx, c); !added || err != nil {
+		t.Fatalf("first copy: added %v, %v", added, err)
+	}
+	before := a.reg.Stats().Verifications
+	for range 3 {
+		if added, err := a.reg.AddCertificate(ctx, c); added || err != nil {
+			t.Fatalf("a copy: added %v, %v; want a no-op", added, err)
+		}
+	}
+	if got := a.reg.Stats().Verifications - before; got != 0 {
+		t.Errorf("3 copies of a held certificate cost %d signature checks, want 0", got)
+	}
+	forged := c
+	forged.Signature = append([]byte{}, c.Signature...)
+	forged.Signature[0] ^= 1
+	if _, err := a.reg.AddCertificate(ctx, forged); err == nil {
+		t.Error("a copy with a changed signature was taken")
+	}
+	if got := a.reg.Stats().Verifications - before; got != 1 {
+		t.Errorf("a copy with a changed signature cost %d checks, want 1", got)
+	}
+}

@@ -1,6 +1,7 @@
 package membership
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -111,11 +112,32 @@ func (r *Registry) CheckCertificate(c protocol.Certificate) error {
 // AddCertificate verifies c and stores it. It reports false for a
 // certificate already held (adding again is harmless).
 func (r *Registry) AddCertificate(ctx context.Context, c protocol.Certificate) (bool, error) {
+	if r.holdsCertificate(c) {
+		return false, nil
+	}
 	h, err := r.verifyCertificate(c)
 	if err != nil {
 		return false, err
 	}
 	return r.storeCertificate(ctx, h, c)
+}
+
+// holdsCertificate reports whether c is stored already, signatures and
+// all. Such a copy was verified when the first was stored, so it costs a
+// hash, not two Ed25519 checks: gossip brings each certificate once from
+// every member that passes it on after a sync, and with 50 members
+// checking every copy again was most of the CPU of forming the network.
+// A copy whose signatures differ is verified (and refused if they do not
+// verify).
+func (r *Registry) holdsCertificate(c protocol.Certificate) bool {
+	h, err := c.Hash()
+	if err != nil {
+		return false
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	held, ok := r.certs[h]
+	return ok && bytes.Equal(held.Signature, c.Signature) && bytes.Equal(held.PeerSignature, c.PeerSignature)
 }
 
 // storeCertificate stores a verified certificate that the rules admit. The
