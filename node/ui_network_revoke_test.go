@@ -65,14 +65,16 @@ func memberRow(t *testing.T, page string, p peer.ID) string {
 
 func revokePath(p peer.ID) string { return "/ui/network/members/" + p.String() + "/revoke" }
 
-// TestUIRevokeMember: on a network of three real nodes (founder A, and B
-// and C, both admitted by A), A's members page links to the revocation of
-// B and C and to leaving for itself; B's links only to leaving, since B
-// may neither revoke C (neither founder nor its admitter) nor A (a
-// founder). A revokes B through the confirmation page: an unticked box,
-// a missing or wrong CSRF token revoke nothing; ticked, B is revoked in
-// A's registry and its row shows it. B's post to revoke C is refused with
-// the reason on the page, and C stays a member.
+// TestUIRevokeMember: on a network of five real nodes (founder A; B and C
+// admitted by A; D admitted by B, E by C), A's members page links to the
+// revocation of B and C and to leaving for itself; B's links only to
+// leaving, since B may neither revoke C (neither founder nor its
+// admitter) nor A (a founder). A revokes B through the confirmation page,
+// which names B and the member it admitted: an unticked box, a missing or
+// wrong CSRF token, a foreign Origin revoke nothing; ticked, with "also
+// drop the members it admitted", B and D are revoked in A's registry and
+// B's row shows it. B's post to revoke C is refused with the reason on
+// the page, and C stays a member. A revokes C without dropping: E stays.
 func TestUIRevokeMember(t *testing.T) {
 	t.Parallel()
 	a, b, c := startUINode(t, nil), startUINode(t, nil), startUINode(t, nil)
@@ -81,9 +83,13 @@ func TestUIRevokeMember(t *testing.T) {
 	}
 	joinVia(t, a, c, "NGO Sloga", "HR") // C first: B catches up with C's certificate
 	joinVia(t, a, b, "Centar Atina", "BA")
+	d, e := startUINode(t, nil), startUINode(t, nil)
+	joinVia(t, b, d, "Open Gate", "MK") // admitted by B
+	joinVia(t, c, e, "Vive Žene", "BA") // admitted by C
 	awaitMember(t, b, c.PeerID())
-	awaitMember(t, a, b.PeerID())
-	awaitMember(t, a, c.PeerID())
+	for _, p := range []peer.ID{b.PeerID(), c.PeerID(), d.PeerID(), e.PeerID()} {
+		awaitMember(t, a, p)
+	}
 
 	sa, sb := logIn(t, a), logIn(t, b)
 	csrfA, csrfB := csrfOf(t, a, sa), csrfOf(t, b, sb)
@@ -115,13 +121,14 @@ func TestUIRevokeMember(t *testing.T) {
 		t.Fatalf("the revocation page of B: %d\n%s", code, page)
 	}
 	for _, want := range []string{"Centar Atina", b.PeerID().String(), `id="confirm"`, `name="csrf" value="` + csrfA + `"`,
-		html.EscapeString(ui.T("en", "ui.revoke.what")), html.EscapeString(ui.T("en", "ui.revoke.keeps")), `<dd id="revoke-admitted">0</dd>`} {
+		html.EscapeString(ui.T("en", "ui.revoke.what")), html.EscapeString(ui.T("en", "ui.revoke.keeps")),
+		`<dd id="revoke-admitted">1: Open Gate</dd>`, `name="drop_admitted"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the revocation page of B lacks %q", want)
 		}
 	}
-	if strings.Contains(page, `name="drop_admitted"`) {
-		t.Error("the revocation page of B, which admitted no one, offers to drop the members it admitted")
+	if _, _, page := getPage(t, a, sa, "en", revokePath(d.PeerID())); !strings.Contains(page, `<dd id="revoke-admitted">0</dd>`) || strings.Contains(page, `name="drop_admitted"`) {
+		t.Error("the revocation page of D, which admitted no one, offers to drop the members it admitted")
 	}
 	_, _, page = getPage(t, a, sa, "en", revokePath(a.PeerID()))
 	if !strings.Contains(page, html.EscapeString(ui.T("en", "ui.revoke.leave_what"))) {
@@ -168,8 +175,8 @@ func TestUIRevokeMember(t *testing.T) {
 		t.Error("B's refused revocation revoked C")
 	}
 
-	// The founder revokes B.
-	resp = post(t, base, revokePath(b.PeerID()), sa, base, url.Values{"csrf": {csrfA}, "confirm": {"yes"}})
+	// The founder revokes B, and the member B admitted with it.
+	resp = post(t, base, revokePath(b.PeerID()), sa, base, url.Values{"csrf": {csrfA}, "confirm": {"yes"}, "drop_admitted": {"yes"}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/ui/network?done=revoked" {
 		t.Fatalf("revocation of B: %s to %q, want 303 to /ui/network?done=revoked\n%s", resp.Status, resp.Header.Get("Location"), readAll(t, resp))
 	}
@@ -179,6 +186,9 @@ func TestUIRevokeMember(t *testing.T) {
 	if !a.IsMember(c.PeerID()) {
 		t.Error("revoking B revoked C")
 	}
+	if a.IsMember(d.PeerID()) {
+		t.Error("D, admitted by B, is still a member although the members B admitted were dropped with it")
+	}
 	_, _, page = getPage(t, a, sa, "en", "/ui/network?done=revoked")
 	row := memberRow(t, page, b.PeerID())
 	if !strings.Contains(row, `class="revoked"`) || !strings.Contains(row, ui.T("en", "ui.net.revoked")) || strings.Contains(row, "/revoke") {
@@ -186,6 +196,15 @@ func TestUIRevokeMember(t *testing.T) {
 	}
 	if !strings.Contains(page, ui.T("en", "ui.revoke.notice.revoked")) {
 		t.Error("the members page shows no notice of the revocation")
+	}
+	// The founder revokes C without dropping the members C admitted: E stays.
+	resp = post(t, base, revokePath(c.PeerID()), sa, base, url.Values{"csrf": {csrfA}, "confirm": {"yes"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("revocation of C: %s\n%s", resp.Status, readAll(t, resp))
+	}
+	if a.IsMember(c.PeerID()) || !a.IsMember(e.PeerID()) {
+		t.Errorf("after C's revocation, without dropping: C a member %v, E (admitted by C) a member %v; want false, true",
+			a.IsMember(c.PeerID()), a.IsMember(e.PeerID()))
 	}
 	// A revoked member's page refuses a second revocation.
 	if code, _, page := getPage(t, a, sa, "en", revokePath(b.PeerID())); code != http.StatusForbidden || !strings.Contains(page, ui.T("en", "ui.revoke.already")) {
