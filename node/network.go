@@ -396,6 +396,14 @@ func (n *Node) RevokeMember(ctx context.Context, member peer.ID, dropAdmitted bo
 	return rev, nil
 }
 
+// MayRevokeMember reports whether this node may revoke member now: nil if
+// the revocation RevokeMember would sign counts (this node is a founder,
+// the member's admitter, or the member itself, and member is a member),
+// else why not. It is membership's rule (Registry.MayRevoke), asked before
+// anything is signed, so that the web interface offers to revoke only the
+// members this node may revoke.
+func (n *Node) MayRevokeMember(member peer.ID) error { return n.reg.MayRevoke(member) }
+
 // Join is `kolo join TOKEN`: it connects to the inviter at the token's
 // addresses, proves it holds the token, stores the network file and its
 // certificate, and catches up with the network's records from the

@@ -89,7 +89,7 @@ func TestUINetworkPagesInEveryLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := check("/ui/network", "/ui/network/declaration", "/ui/network/declaration/sign", "/ui/network/declaration/withdraw",
-		"/ui/network/invites", "/ui/analysis", "/ui/analysis?kind=police_case&agg=share&ind=cross_border&by=country&by=year&f.referral_source=police&step=show",
+		"/ui/network/invites", "/ui/network/members/"+n.PeerID().String()+"/revoke", "/ui/analysis", "/ui/analysis?kind=police_case&agg=share&ind=cross_border&by=country&by=year&f.referral_source=police&step=show",
 		"/ui/analysis/queries", queryPage, "/ui/analysis/report")
 	decl := after["sr-Latn /ui/network/declaration"]
 	if !strings.Contains(decl, info.Declaration.SHA256) || !strings.Contains(decl, "Deklaracija civilnog društva") {

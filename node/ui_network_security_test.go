@@ -19,6 +19,7 @@ var netActions = []struct {
 	{"/ui/network/invites/0123456789abcdef/cancel", url.Values{}},
 	{"/ui/network/declaration/sign", url.Values{"confirm": {"yes"}}},
 	{"/ui/network/declaration/withdraw", url.Values{"confirm": {"yes"}}},
+	{"/ui/network/members/SELF/revoke", url.Values{"confirm": {"yes"}}}, // SELF: the node's peer ID (leaving)
 	{"/ui/analysis/ask", url.Values{"text": {"count judgment by country"}, "wait": {"2m0s"}}},
 	{"/ui/analysis/report", url.Values{"wait": {"2m0s"}}},
 }
@@ -26,7 +27,8 @@ var netActions = []struct {
 // TestUINetworkActionsRefuseBadCSRF: every state-changing route of the
 // network and analysis pages refuses a POST without the session's CSRF
 // token or with a wrong one (403), and changes nothing: no network is
-// founded, no invite made, nothing signed, no query asked. With the
+// founded, no invite made, nothing signed, no member revoked (the node
+// does not leave), no query asked. With the
 // token, founding and signing go through, so the refusals are the
 // check's and not the routes' own.
 func TestUINetworkActionsRefuseBadCSRF(t *testing.T) {
@@ -51,9 +53,10 @@ func TestUINetworkActionsRefuseBadCSRF(t *testing.T) {
 						form.Set("sha256", info.Declaration.SHA256)
 					}
 				}
-				resp := post(t, base, a.path, session, base, form)
+				path := strings.Replace(a.path, "SELF", n.PeerID().String(), 1)
+				resp := post(t, base, path, session, base, form)
 				if resp.StatusCode != http.StatusForbidden {
-					t.Errorf("%s: POST %s with %s: %s, want 403", stage, a.path, name, resp.Status)
+					t.Errorf("%s: POST %s with %s: %s, want 403", stage, path, name, resp.Status)
 				}
 			}
 		}
@@ -75,6 +78,9 @@ func TestUINetworkActionsRefuseBadCSRF(t *testing.T) {
 	}
 	if es, _ := n.Endorsements(); len(es) != 0 {
 		t.Errorf("refused POSTs signed: %d endorsements", len(es))
+	}
+	if !n.IsMember(n.PeerID()) {
+		t.Error("refused POSTs made the node leave the network")
 	}
 	if qs, _ := n.Queries(t.Context()); len(qs) != 0 {
 		t.Errorf("refused POSTs asked %d queries", len(qs))

@@ -2,11 +2,13 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/kolo-net/kolo/node/declaration"
 	"github.com/kolo-net/kolo/node/ui"
 	"github.com/kolo-net/kolo/protocol"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 // The network pages of the web interface (node/ui's Network): the same
@@ -102,4 +104,30 @@ func (b uiBackend) SignDeclaration(ctx context.Context) error {
 func (b uiBackend) WithdrawEndorsement(ctx context.Context) (int, error) {
 	rs, err := b.n.Revoke(ctx)
 	return len(rs), err
+}
+
+func (b uiBackend) MayRevokeMember(_ context.Context, member string) error {
+	p, err := decodeMember(member)
+	if err != nil {
+		return err
+	}
+	return b.n.MayRevokeMember(p)
+}
+
+func (b uiBackend) RevokeMember(ctx context.Context, member string, dropAdmitted bool) error {
+	p, err := decodeMember(member)
+	if err != nil {
+		return err
+	}
+	_, err = b.n.RevokeMember(ctx, p, dropAdmitted)
+	return err
+}
+
+// decodeMember reads the peer ID of a member named in a page's address.
+func decodeMember(s string) (peer.ID, error) {
+	p, err := peer.Decode(s)
+	if err != nil {
+		return "", fmt.Errorf("member %q: not a peer ID such as 12D3KooW...: %w", s, err)
+	}
+	return p, nil
 }

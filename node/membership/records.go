@@ -204,36 +204,64 @@ func (r *Registry) revocable(h protocol.Hash, m protocol.MemberRevocation) error
 	if _, ok := r.mrevs[h]; ok {
 		return errHeld
 	}
-	t := r.state[m.Member]
+	return r.mayRevoke(what, h, m.Signer, m.Member)
+}
+
+// mayRevoke is the rule of who may revoke whom: a revocation of member
+// signed by signer, whose hash is h, counts if member is a member now and
+// signer is the member itself (leaving), or a founder (a founder only by
+// a founder), or the member's admitter, itself a member whose own
+// revocation, if any, kept h. r.mu held.
+func (r *Registry) mayRevoke(what string, h protocol.Hash, signer, member peer.ID) error {
+	t := r.state[member]
 	if t == nil || !t.admitted {
 		return fmt.Errorf("%s: %w", what, ErrNotMember)
 	}
-	for _, vh := range r.revsOf[m.Member] {
-		if prev := r.mrevs[vh]; prev.Signer == m.Signer {
-			return fmt.Errorf("%s: %s already revoked this member (at %s); one revocation per signer and member: %w", what, m.Signer, prev.Revoked, ErrNotAllowed)
+	for _, vh := range r.revsOf[member] {
+		if prev := r.mrevs[vh]; prev.Signer == signer {
+			return fmt.Errorf("%s: %s already revoked this member (at %s); one revocation per signer and member: %w", what, signer, prev.Revoked, ErrNotAllowed)
 		}
 	}
-	if m.Signer == m.Member {
+	if signer == member {
 		return nil // a member may always leave
 	}
 	target := r.certs[t.cert]
-	signerFounder := r.isFounder(m.Signer)
+	signerFounder := r.isFounder(signer)
 	switch {
 	case target.Founder() && !signerFounder:
-		return fmt.Errorf("%s: a founder can be revoked only by itself or another founder, not by %s: %w", what, m.Signer, ErrNotAllowed)
+		return fmt.Errorf("%s: a founder can be revoked only by itself or another founder, not by %s: %w", what, signer, ErrNotAllowed)
 	case target.Founder():
 		return nil
-	case !signerFounder && target.AdmittedBy != m.Signer:
-		return fmt.Errorf("%s: signed by %s, who is neither a founder nor the member's admitter (%s): %w", what, m.Signer, target.AdmittedBy, ErrNotAllowed)
+	case !signerFounder && target.AdmittedBy != signer:
+		return fmt.Errorf("%s: signed by %s, who is neither a founder nor the member's admitter (%s): %w", what, signer, target.AdmittedBy, ErrNotAllowed)
 	}
-	s := r.state[m.Signer]
+	s := r.state[signer]
 	if s == nil || !s.admitted {
-		return fmt.Errorf("%s: signer %s: %w", what, m.Signer, ErrNotMember)
+		return fmt.Errorf("%s: signer %s: %w", what, signer, ErrNotMember)
 	}
 	if !r.keptByAll(s, h) {
-		return fmt.Errorf("%s: signer %s was itself revoked (at %s), and its revocation did not keep this one: %w", what, m.Signer, s.revokedAt, ErrRevoked)
+		return fmt.Errorf("%s: signer %s was itself revoked (at %s), and its revocation did not keep this one: %w", what, signer, s.revokedAt, ErrRevoked)
 	}
 	return nil
+}
+
+// MayRevoke reports whether a revocation of member that this node signs
+// now would count: nil if it would, else the error CheckMemberRevocation
+// would give it (ErrNotMember, ErrNotAllowed, ErrRevoked, ErrNoNetwork).
+// It is the rule Revoke applies, asked before anything is signed (the web
+// interface offers to revoke only the members this node may revoke).
+func (r *Registry) MayRevoke(member peer.ID) error {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.network == nil {
+		return ErrNoNetwork
+	}
+	if r.key == nil {
+		return errors.New("revoke member: this registry has no node key")
+	}
+	// A revocation not yet signed has no hash: the zero hash is kept by no
+	// revocation, as a new one's would not be.
+	return r.mayRevoke("revocation of member "+member.String(), protocol.Hash{}, r.self, member)
 }
 
 // CheckMemberRevocation verifies m (fields, signature, network, the

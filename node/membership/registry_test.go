@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/kolo-net/kolo/protocol"
+	"github.com/libp2p/go-libp2p/core/peer"
 )
 
 var ctx = context.Background()
@@ -440,5 +441,81 @@ func mustAdd(t *testing.T, reg *Registry, c protocol.Certificate) {
 	t.Helper()
 	if _, err := reg.AddCertificate(ctx, c); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMayRevoke: MayRevoke answers as the registry judges the revocation
+// this node would sign (NewMemberRevocation, CheckMemberRevocation): a
+// founder may revoke anyone, an admitter the members it admitted, a
+// member itself (leaving); an unrelated member may not, nor may anyone
+// revoke a peer that is no member, nor a revoked member revoke.
+func TestMayRevoke(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	a, n := founded(t, clk)
+	b, c, d := newNode(t, clk), newNode(t, clk), newNode(t, clk)
+	bCert := join(t, a, b)
+	cCert := issue(t, b, c, n.ID, clk.Now())
+	mustAdd(t, a.reg, cCert)
+	mustAdd(t, b.reg, cCert)
+	dCert := join(t, a, d)
+	mustAdd(t, d.reg, bCert)
+	mustAdd(t, d.reg, cCert)
+	mustAdd(t, b.reg, dCert)
+	stranger := newNode(t, clk)
+	clk.Add(time.Minute)
+
+	cases := []struct {
+		name   string
+		by     *node
+		member peer.ID
+		want   error // nil: allowed
+	}{
+		{"founder revokes a member it admitted", a, b.id, nil},
+		{"founder revokes a member another admitted", a, c.id, nil},
+		{"admitter revokes the member it admitted", b, c.id, nil},
+		{"member leaves", b, b.id, nil},
+		{"founder leaves", a, a.id, nil},
+		{"unrelated member", d, b.id, ErrNotAllowed},
+		{"member revokes the founder", b, a.id, ErrNotAllowed},
+		{"member revokes the member admitted with it", b, d.id, ErrNotAllowed},
+		{"no member", a, stranger.id, ErrNotMember},
+	}
+	agree := func(t *testing.T, by *node, member peer.ID, want error) {
+		t.Helper()
+		got := by.reg.MayRevoke(member)
+		if want == nil && got != nil || want != nil && !errors.Is(got, want) {
+			t.Fatalf("MayRevoke(%s): %v, want %v", member, got, want)
+		}
+		rev, err := by.reg.NewMemberRevocation(member, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		check := by.reg.CheckMemberRevocation(rev)
+		if (got == nil) != (check == nil) {
+			t.Fatalf("MayRevoke says %v, the signed revocation's check %v", got, check)
+		}
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) { agree(t, tc.by, tc.member, tc.want) })
+	}
+
+	// Once a revoked b, a may not revoke it again (one revocation per
+	// signer and member), and b may not revoke c.
+	byA, err := a.reg.NewMemberRevocation(b.id, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reg := range []*Registry{a.reg, b.reg} {
+		if _, err := reg.Revoke(ctx, byA); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Add(time.Minute) // a revocation signed now is another record than byA
+	agree(t, a, b.id, ErrNotAllowed)
+	agree(t, b, c.id, ErrRevoked)
+
+	if err := stranger.reg.MayRevoke(a.id); !errors.Is(err, ErrNoNetwork) {
+		t.Fatalf("MayRevoke without a network: %v", err)
 	}
 }

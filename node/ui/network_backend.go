@@ -37,6 +37,13 @@ type Network interface {
 	// SignDeclaration endorses the network's Declaration on behalf of
 	// this node's organisation and publishes the endorsement.
 	SignDeclaration(ctx context.Context) error
+	// MayRevokeMember reports whether this node may revoke member (a peer
+	// ID) now: nil if it may (a founder, the member's admitter, or the
+	// member itself, leaving), else why not.
+	MayRevokeMember(ctx context.Context, member string) error
+	// RevokeMember revokes member (a peer ID) and tells the network; the
+	// members it admitted lose their membership too when dropAdmitted.
+	RevokeMember(ctx context.Context, member string, dropAdmitted bool) error
 	// WithdrawEndorsement revokes this node's endorsements and publishes
 	// the revocations; it returns how many were withdrawn.
 	WithdrawEndorsement(ctx context.Context) (int, error)

@@ -20,6 +20,7 @@ func (s *Server) networkRoutes() {
 	s.action("POST "+Prefix+"network/join", s.joinNetwork)
 	s.declarationRoutes()
 	s.inviteRoutes()
+	s.revokeRoutes()
 }
 
 // networkTab names the tab of the network area's sub-navigation.
@@ -52,6 +53,9 @@ type memberRow struct {
 	Since     string
 	RevokedOn string
 	Admitter  string
+	// Revocable: this node may revoke the member (or, for itself, leave):
+	// the page links to the revocation's confirmation.
+	Revocable bool
 }
 
 // noNetworkData is the page of a node that belongs to no network yet.
@@ -82,6 +86,12 @@ func (s *Server) networkPage(w http.ResponseWriter, rq *request) error {
 	if net.Self != nil {
 		d.SelfRoles = roleNames(rq.lang, net.Self.Roles)
 	}
+	for _, c := range d.Countries {
+		for i := range c.Members {
+			m := &c.Members[i]
+			m.Revocable = m.Revoked == "" && s.b.MayRevokeMember(rq.Context(), m.Peer) == nil
+		}
+	}
 	s.render(w, rq, http.StatusOK, "network", Page{Title: T(rq.lang, "ui.nav.network"), Nav: "network", Data: d})
 	return nil
 }
@@ -94,10 +104,6 @@ func tabOf(tab string, net NetworkView) networkTab {
 // byCountry groups members by country, countries in code order, members
 // in the order the node lists them (founders first, then as admitted).
 func byCountry(lang string, members []Member) []countryMembers {
-	orgs := map[string]string{}
-	for _, m := range members {
-		orgs[m.Peer] = m.Org
-	}
 	var out []countryMembers
 	for _, m := range members {
 		i := slices.IndexFunc(out, func(c countryMembers) bool { return c.Code == m.Country })
@@ -105,19 +111,24 @@ func byCountry(lang string, members []Member) []countryMembers {
 			out = append(out, countryMembers{Code: m.Country, Name: declaration.CountryName(lang, m.Country)})
 			i = len(out) - 1
 		}
-		row := memberRow{Member: m, RoleNames: roleNames(lang, m.Roles), Since: day(m.Issued), RevokedOn: day(m.Revoked)}
-		switch {
-		case m.Founder:
-			row.Admitter = T(lang, "ui.net.founder")
-		case m.AdmittedByOrg != "":
-			row.Admitter = m.AdmittedByOrg
-		default:
-			row.Admitter = shortPeer(m.AdmittedBy)
-		}
-		out[i].Members = append(out[i].Members, row)
+		out[i].Members = append(out[i].Members, rowOf(lang, m))
 	}
 	slices.SortFunc(out, func(a, b countryMembers) int { return strings.Compare(a.Code, b.Code) })
 	return out
+}
+
+// rowOf is a member as the members page shows it.
+func rowOf(lang string, m Member) memberRow {
+	row := memberRow{Member: m, RoleNames: roleNames(lang, m.Roles), Since: day(m.Issued), RevokedOn: day(m.Revoked)}
+	switch {
+	case m.Founder:
+		row.Admitter = T(lang, "ui.net.founder")
+	case m.AdmittedByOrg != "":
+		row.Admitter = m.AdmittedByOrg
+	default:
+		row.Admitter = shortPeer(m.AdmittedBy)
+	}
+	return row
 }
 
 // roleNames names roles in lang, comma separated.
@@ -171,6 +182,8 @@ var networkNotices = map[string]string{
 	"signed":    "ui.decl.notice.signed",
 	"withdrawn": "ui.decl.notice.withdrawn",
 	"cancelled": "ui.inv.notice.cancelled",
+	"revoked":   "ui.revoke.notice.revoked",
+	"left":      "ui.revoke.notice.left",
 }
 
 // notice is the text of the page's "done" parameter, if it is one of

@@ -13,7 +13,7 @@ import (
 )
 
 // netTemplates are the network and analysis pages' templates.
-var netTemplates = []string{"network", "network_none", "declaration", "declaration_confirm", "invites", "invite_token",
+var netTemplates = []string{"network", "network_none", "declaration", "declaration_confirm", "invites", "invite_token", "member_revoke",
 	"analysis", "queries", "query", "report_form", "report_job"}
 
 // TestNetworkTextsInCatalogue: every key the network and analysis pages
@@ -60,6 +60,7 @@ func TestNetworkTextsInCatalogue(t *testing.T) {
 	for _, k := range []confirmKind{confirmSign, confirmWithdraw} {
 		keys = append(keys, "ui.decl."+string(k)+".title")
 	}
+	keys = append(keys, "ui.revoke.title", "ui.revoke.leave_title", "ui.revoke.unticked", "ui.revoke.refused", "ui.revoke.already")
 	for _, k := range networkNotices {
 		keys = append(keys, k)
 	}
