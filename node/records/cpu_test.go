@@ -26,4 +26,3 @@ func (m *cpuMeter) report(b *testing.B, rows int) {
 		b.ReportMetric(float64(m.total.Microseconds())/float64(rows), "cpu-µs/row")
 	}
 }
-
