@@ -120,7 +120,7 @@ func (e *InvalidCommonError) Error() string {
 // cannot inject an indicator or a value the catalogue does not allow. The
 // error is an *InvalidCommonError naming each bad indicator, in name order.
 func CheckCommon(k Kind, c Common) error {
-	_, err := canonical(k, c)
+	_, err := canonical(k, c, false)
 	return err
 }
 
@@ -129,14 +129,40 @@ func CheckCommon(k Kind, c Common) error {
 // for eur, []string for set), as indicators travel through JSON or
 // protobuf and come back as float64 and []any.
 func CanonicalCommon(k Kind, c Common) (Common, error) {
-	return canonical(k, c)
+	return canonical(k, c, true)
 }
 
-func canonical(k Kind, c Common) (Common, error) {
+// canonical checks c and, with keep set, returns it in canonical types.
+// Indicators are checked in map order first, which spares sorting their
+// names; only when one is bad are they checked again in name order, so
+// that the error names them in that order.
+func canonical(k Kind, c Common, keep bool) (Common, error) {
 	idx, ok := catalogueIndex[k]
 	if !ok {
 		return nil, fmt.Errorf("invalid common indicators: unknown kind %q (allowed: %s)", clip(string(k), 32), kindList())
 	}
+	var out Common
+	if keep {
+		out = make(Common, len(c))
+	}
+	for name, v := range c {
+		ind, ok := idx[name]
+		if !ok {
+			return canonicalSorted(idx, k, c)
+		}
+		cv, fe := checkIndicator(ind, v)
+		if fe != nil {
+			return canonicalSorted(idx, k, c)
+		}
+		if keep {
+			out[name] = cv
+		}
+	}
+	return out, nil
+}
+
+// canonicalSorted is canonical in name order, for its errors.
+func canonicalSorted(idx map[string]Indicator, k Kind, c Common) (Common, error) {
 	names := make([]string, 0, len(c))
 	for name := range c {
 		names = append(names, name)
@@ -201,23 +227,27 @@ func checkIndicator(ind Indicator, v any) (any, *FieldError) {
 			return fail("must not be before " + EarliestDate)
 		}
 	case IndicatorEnum:
-		if !ok || !slices.Contains(ind.OptionValues(), cv.(string)) {
+		if !ok || ind.OptionIndex(cv.(string)) < 0 {
 			return fail("must be one of " + strings.Join(ind.OptionValues(), ", "))
 		}
 	case IndicatorSet:
 		if !ok {
 			return fail("must be a list of values from " + strings.Join(ind.OptionValues(), ", "))
 		}
-		allowed := ind.OptionValues()
-		seen := map[string]bool{}
-		for _, s := range cv.([]string) {
-			if !slices.Contains(allowed, s) {
-				return nil, &FieldError{Field: ind.Name, Rule: "must be a list of values from " + strings.Join(allowed, ", "), Got: show(s)}
-			}
-			if seen[s] {
+		// The values seen are marked by their place in the list; past
+		// the 64th (no catalogue list is that long) looked for in list.
+		var seen uint64
+		list := cv.([]string)
+		for j, s := range list {
+			i := ind.OptionIndex(s)
+			switch {
+			case i < 0:
+				return nil, &FieldError{Field: ind.Name, Rule: "must be a list of values from " + strings.Join(ind.OptionValues(), ", "), Got: show(s)}
+			case i < 64 && seen&(1<<i) != 0, i >= 64 && slices.Contains(list[:j], s):
 				return nil, &FieldError{Field: ind.Name, Rule: "must not repeat a value", Got: show(s)}
+			case i < 64:
+				seen |= 1 << i
 			}
-			seen[s] = true
 		}
 	case IndicatorString:
 		if !ok {
