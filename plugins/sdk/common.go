@@ -33,7 +33,7 @@ func MapByName(info FormInfo, a Answers) Common {
 		if !ok || isBlank(v) {
 			continue
 		}
-		if cv, ok := convert(ind, v); ok {
+		if cv, ok := convert(ind, v, true); ok {
 			c[f.ID] = cv
 		}
 	}
@@ -41,8 +41,9 @@ func MapByName(info FormInfo, a Answers) Common {
 }
 
 // convert turns an answer or an indicator value into the canonical Go type
-// of ind, or reports that it cannot.
-func convert(ind Indicator, v any) (any, bool) {
+// of ind, or reports that it cannot. A set is a list of its own when own
+// is set; otherwise it may share v's.
+func convert(ind Indicator, v any, own bool) (any, bool) {
 	switch ind.Type {
 	case IndicatorCount, IndicatorDays, IndicatorMonths:
 		n, ok := number(v)
@@ -67,7 +68,10 @@ func convert(ind Indicator, v any) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		return slices.Clone(l), true
+		if _, shared := v.([]string); shared && own {
+			l = slices.Clone(l) // stringList made a new list of any other
+		}
+		return l, true
 	}
 	return nil, false
 }
@@ -132,6 +136,46 @@ func CanonicalCommon(k Kind, c Common) (Common, error) {
 	return canonical(k, c, true)
 }
 
+// CheckCanonical is CanonicalCommon without the copy when there is
+// nothing to convert: it returns c itself when every value already has its
+// canonical Go type (as the indicators RemoteForms.Check decodes mostly
+// do), and otherwise a converted copy. The caller must not change c
+// afterwards if it keeps the result.
+func CheckCanonical(k Kind, c Common) (Common, error) {
+	idx, ok := catalogueIndex[k]
+	if !ok {
+		return canonical(k, c, true)
+	}
+	for name, v := range c {
+		ind, ok := idx[name]
+		if !ok || !isCanonical(ind.Type, v) {
+			return canonical(k, c, true)
+		}
+	}
+	if err := CheckCommon(k, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// isCanonical reports whether v has the Go type an indicator of type t
+// has in canonical form.
+func isCanonical(t IndicatorType, v any) bool {
+	switch v.(type) {
+	case int64:
+		return t == IndicatorCount || t == IndicatorDays || t == IndicatorMonths
+	case float64:
+		return t == IndicatorEUR
+	case bool:
+		return t == IndicatorBool
+	case string:
+		return t == IndicatorEnum || t == IndicatorDate || t == IndicatorString
+	case []string:
+		return t == IndicatorSet
+	}
+	return false
+}
+
 // canonical checks c and, with keep set, returns it in canonical types.
 // Indicators are checked in map order first, which spares sorting their
 // names; only when one is bad are they checked again in name order, so
@@ -150,7 +194,7 @@ func canonical(k Kind, c Common, keep bool) (Common, error) {
 		if !ok {
 			return canonicalSorted(idx, k, c)
 		}
-		cv, fe := checkIndicator(ind, v)
+		cv, fe := checkIndicator(ind, v, keep)
 		if fe != nil {
 			return canonicalSorted(idx, k, c)
 		}
@@ -176,7 +220,7 @@ func canonicalSorted(idx map[string]Indicator, k Kind, c Common) (Common, error)
 			errs = append(errs, FieldError{Field: clip(name, 64), Rule: "is not a common indicator of kind " + string(k)})
 			continue
 		}
-		v, fe := checkIndicator(ind, c[name])
+		v, fe := checkIndicator(ind, c[name], true)
 		if fe != nil {
 			errs = append(errs, *fe)
 			continue
@@ -197,12 +241,13 @@ func kindList() string {
 	return strings.Join(s, ", ")
 }
 
-// checkIndicator checks one value and returns it in its canonical type.
-func checkIndicator(ind Indicator, v any) (any, *FieldError) {
+// checkIndicator checks one value and returns it in its canonical type,
+// a set a copy of v's list when own is set.
+func checkIndicator(ind Indicator, v any, own bool) (any, *FieldError) {
 	fail := func(rule string) (any, *FieldError) {
 		return nil, &FieldError{Field: ind.Name, Rule: rule, Got: show(v)}
 	}
-	cv, ok := convert(ind, v)
+	cv, ok := convert(ind, v, own)
 	switch ind.Type {
 	case IndicatorCount, IndicatorDays, IndicatorMonths:
 		if !ok || cv.(int64) < 0 || float64(cv.(int64)) > ind.Max {
