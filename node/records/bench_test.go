@@ -106,7 +106,8 @@ func BenchmarkImport(b *testing.B) {
 }
 
 // BenchmarkImportStages times the stages of an import of 10,000 CSV rows
-// one at a time: parse (reading the file into answers, no plugin), check
+// one at a time: parse (reading the file into answers, no plugin; and
+// parse-xlsx, the same rows as a workbook), check
 // (the plugin's calls, one chunk after the other, as a single checker
 // would), and write (encoding the checked records, their index entries and
 // indicator values, and writing them with the batch, the sync and the
@@ -125,6 +126,22 @@ func BenchmarkImportStages(b *testing.B) {
 			got := 0
 			c := newChunkerFor(in, new(atomic.Int64), func(ch rowChunk) error { got += len(ch.answers); return nil })
 			if err := parseCSV(&source{in: in}, fi, c); err != nil || got != n {
+				b.Fatal(got, err)
+			}
+		}
+		cpu.stop(b)
+		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
+		cpu.report(b, b.N*n)
+	})
+	xlsx := benchXLSX(b, cols, rows)
+	b.Run("parse-xlsx", func(b *testing.B) {
+		var cpu cpuMeter
+		cpu.start(b)
+		for b.Loop() {
+			in := &limitedReader{r: bytes.NewReader(xlsx), left: MaxImportBytes, limit: MaxImportBytes}
+			got := 0
+			c := newChunkerFor(in, new(atomic.Int64), func(ch rowChunk) error { got += len(ch.answers); return nil })
+			if err := parseXLSX(&source{in: in}, fi, c); err != nil || got != n {
 				b.Fatal(got, err)
 			}
 		}
