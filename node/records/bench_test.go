@@ -30,7 +30,7 @@ func benchRows(t testing.TB, n int) ([]string, []sdk.Answers) {
 }
 
 // benchXLSX is the rows as an Excel workbook written by excelize.
-func benchXLSX(b *testing.B, cols []string, rows []sdk.Answers) []byte {
+func benchXLSX(b testing.TB, cols []string, rows []sdk.Answers) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
