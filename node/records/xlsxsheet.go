@@ -377,10 +377,10 @@ func (r *sheetReader) attr() (name, val []byte, end, void, ok bool) {
 	return name, r.scratch, false, false, ok
 }
 
-// attrName checks an attribute name as encoding/xml reads one (name
-// bytes, at most one colon), in ASCII.
+// attrName checks an attribute name as encoding/xml reads one (its
+// isName, at most one colon), in ASCII and not starting with a colon.
 func attrName(b []byte) bool {
-	if len(b) == 0 {
+	if len(b) == 0 || !('a' <= b[0] && b[0] <= 'z' || 'A' <= b[0] && b[0] <= 'Z' || b[0] == '_') {
 		return false
 	}
 	colons := 0
