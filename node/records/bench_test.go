@@ -77,7 +77,7 @@ func BenchmarkImport(b *testing.B) {
 	for _, c := range []struct {
 		format Format
 		n      int
-	}{{FormatCSV, 1000}, {FormatCSV, 10000}, {FormatCSV, 50000}, {FormatXLSX, 10000}} {
+	}{{FormatCSV, 1000}, {FormatCSV, 10000}, {FormatCSV, 50000}, {FormatXLSX, 10000}, {FormatXLSX, 50000}} {
 		cols, rows := benchRows(b, c.n)
 		data := []byte(csvOf(cols, ",", rows...))
 		if c.format == FormatXLSX {
