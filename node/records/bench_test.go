@@ -30,7 +30,7 @@ func benchRows(t testing.TB, n int) ([]string, []sdk.Answers) {
 }
 
 // benchXLSX is the rows as an Excel workbook written by excelize.
-func benchXLSX(b *testing.B, cols []string, rows []sdk.Answers) []byte {
+func benchXLSX(b testing.TB, cols []string, rows []sdk.Answers) []byte {
 	f := excelize.NewFile()
 	defer f.Close()
 	sw, err := f.NewStreamWriter("Sheet1")
@@ -77,7 +77,7 @@ func BenchmarkImport(b *testing.B) {
 	for _, c := range []struct {
 		format Format
 		n      int
-	}{{FormatCSV, 1000}, {FormatCSV, 10000}, {FormatCSV, 50000}, {FormatXLSX, 10000}} {
+	}{{FormatCSV, 1000}, {FormatCSV, 10000}, {FormatCSV, 50000}, {FormatXLSX, 10000}, {FormatXLSX, 50000}} {
 		cols, rows := benchRows(b, c.n)
 		data := []byte(csvOf(cols, ",", rows...))
 		if c.format == FormatXLSX {
@@ -86,26 +86,32 @@ func BenchmarkImport(b *testing.B) {
 		b.Run(fmt.Sprintf("%s-rows-%d", c.format, c.n), func(b *testing.B) {
 			ctx := context.Background()
 			b.SetBytes(int64(len(data)))
+			var cpu cpuMeter
 			for b.Loop() {
 				b.StopTimer()
 				tb := newBook(b)
 				b.StartTimer()
+				cpu.start(b)
 				res, err := tb.Import(ctx, bytes.NewReader(data), ImportOptions{Form: "rs.judgment", Format: c.format})
+				cpu.stop(b)
 				if err != nil || res.Records != c.n {
 					b.Fatal(res, err)
 				}
 			}
 			b.ReportMetric(float64(b.N*c.n)/b.Elapsed().Seconds(), "records/s")
+			cpu.report(b, b.N*c.n)
 			b.ReportMetric(float64(len(data))/float64(c.n), "bytes/row")
 		})
 	}
 }
 
 // BenchmarkImportStages times the stages of an import of 10,000 CSV rows
-// one at a time: parse (reading the file into answers, no plugin), check
+// one at a time: parse (reading the file into answers, no plugin; and
+// parse-xlsx, the same rows as a workbook), check
 // (the plugin's calls, one chunk after the other, as a single checker
-// would), and write (encoding the checked records and writing them with
-// the batch and the commit marker).
+// would), and write (encoding the checked records, their index entries and
+// indicator values, and writing them with the batch, the sync and the
+// commit marker).
 func BenchmarkImportStages(b *testing.B) {
 	const n = 10000
 	ctx := context.Background()
@@ -113,6 +119,8 @@ func BenchmarkImportStages(b *testing.B) {
 	data := csvOf(cols, ",", rows...)
 	fi := schemaForm(b)
 	b.Run("parse", func(b *testing.B) {
+		var cpu cpuMeter
+		cpu.start(b)
 		for b.Loop() {
 			in := &limitedReader{r: strings.NewReader(data), left: MaxImportBytes, limit: MaxImportBytes}
 			got := 0
@@ -121,10 +129,30 @@ func BenchmarkImportStages(b *testing.B) {
 				b.Fatal(got, err)
 			}
 		}
+		cpu.stop(b)
 		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
+		cpu.report(b, b.N*n)
+	})
+	xlsx := benchXLSX(b, cols, rows)
+	b.Run("parse-xlsx", func(b *testing.B) {
+		var cpu cpuMeter
+		cpu.start(b)
+		for b.Loop() {
+			in := &limitedReader{r: bytes.NewReader(xlsx), left: MaxImportBytes, limit: MaxImportBytes}
+			got := 0
+			c := newChunkerFor(in, new(atomic.Int64), func(ch rowChunk) error { got += len(ch.answers); return nil })
+			if err := parseXLSX(&source{in: in}, fi, c); err != nil || got != n {
+				b.Fatal(got, err)
+			}
+		}
+		cpu.stop(b)
+		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
+		cpu.report(b, b.N*n)
 	})
 	h := plugins(b)
 	b.Run("check", func(b *testing.B) {
+		var cpu cpuMeter
+		cpu.start(b)
 		for b.Loop() {
 			for i := 0; i < n; i += chunkRows {
 				res, err := h.Check(ctx, "rs.judgment", 2, rows[i:min(i+chunkRows, n)])
@@ -133,7 +161,9 @@ func BenchmarkImportStages(b *testing.B) {
 				}
 			}
 		}
+		cpu.stop(b)
 		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
+		cpu.report(b, b.N*n)
 	})
 	b.Run("write", func(b *testing.B) {
 		common := sdk.Common{}
@@ -142,19 +172,20 @@ func BenchmarkImportStages(b *testing.B) {
 			common = res[0].Common
 		}
 		rfi, _ := h.Form("rs.judgment", 2)
+		var cpu cpuMeter
 		for b.Loop() {
 			b.StopTimer()
 			tb := newBook(b)
 			b.StartTimer()
+			cpu.start(b)
 			now := tb.stamp()
 			var p importPlan
 			for _, a := range rows {
-				rec := tb.newRecord(rfi, a, common, now, "")
-				val, idx, err := encode(rec)
+				s, err := stage(tb.newRecord(rfi, a, common, now, ""))
 				if err != nil {
 					b.Fatal(err)
 				}
-				p.recs = append(p.recs, staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx})
+				p.recs = append(p.recs, s)
 			}
 			imp := newID()
 			st := importState{State: statePending, Form: rfi.Ref(), Records: len(p.recs), Started: now}
@@ -167,8 +198,10 @@ func BenchmarkImportStages(b *testing.B) {
 			if err := tb.writeImport(ctx, imp, st, nil, func(Progress) {}); err != nil {
 				b.Fatal(err)
 			}
+			cpu.stop(b)
 		}
 		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
+		cpu.report(b, b.N*n)
 	})
 }
 

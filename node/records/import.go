@@ -150,17 +150,23 @@ type staged struct {
 	ind      []byte // indicator value, without its import ID
 }
 
-// stage encodes a checked record for writeStaged.
+// stage encodes a checked record for writeStaged, as encode and
+// encodeIndicators do.
 func stage(rec Record) (staged, error) {
-	val, idx, err := encode(rec)
+	val, err := recordJSON(rec)
 	if err != nil {
-		return staged{}, err
+		return staged{}, fmt.Errorf("encode record %s: %w", rec.ID, err)
+	}
+	sum := rec.Summary()
+	idx, err := summaryJSON(sum)
+	if err != nil {
+		return staged{}, fmt.Errorf("encode record %s: %w", rec.ID, err)
 	}
 	ind, err := encodeIndicators(rec)
 	if err != nil {
 		return staged{}, err
 	}
-	return staged{id: rec.ID, key: indexKey(rec.Summary()), val: val, idx: idx, ind: ind}, nil
+	return staged{id: rec.ID, key: indexKey(sum), val: val, idx: idx, ind: ind}, nil
 }
 
 // Import reads a file of records, all on one form version, checks every

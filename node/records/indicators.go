@@ -173,7 +173,7 @@ func encodeIndicators(r Record) ([]byte, error) {
 	if len(r.Import) > 255 || len(r.Country) > 255 || len(r.SubJurisdiction) > 255 {
 		return nil, fmt.Errorf("record %s: import, country or sub-jurisdiction longer than 255 bytes", r.ID)
 	}
-	c, err := sdk.CanonicalCommon(r.Kind, r.Common)
+	c, err := sdk.CheckCanonical(r.Kind, r.Common)
 	if err != nil {
 		return nil, fmt.Errorf("record %s: %w", r.ID, err)
 	}
@@ -201,12 +201,11 @@ func encodeIndicators(r Record) ([]byte, error) {
 			}
 			slots[1] = binary.LittleEndian.AppendUint32(slots[1], uint32(d))
 		case sdk.IndicatorEnum:
-			slots[3] = append(slots[3], byte(slices.Index(ind.OptionValues(), v.(string))))
+			slots[3] = append(slots[3], byte(ind.OptionIndex(v.(string))))
 		case sdk.IndicatorSet:
 			var mask uint64
-			vals := ind.OptionValues()
 			for _, s := range v.([]string) {
-				mask |= 1 << slices.Index(vals, s)
+				mask |= 1 << ind.OptionIndex(s)
 			}
 			g := slices.Index(slotWidths[:], l.width[i])
 			switch l.width[i] {

@@ -303,7 +303,7 @@ func (h *Host) Check(ctx context.Context, id string, version int, answers []sdk.
 		if !r.Valid() {
 			continue
 		}
-		c, err := sdk.CanonicalCommon(s.info.Kind, r.Common)
+		c, err := sdk.CheckCanonical(s.info.Kind, r.Common)
 		if err != nil {
 			// Log which indicators, not their values: a plugin that maps a
 			// personal field onto an indicator must not get it logged.

@@ -33,7 +33,7 @@ func MapByName(info FormInfo, a Answers) Common {
 		if !ok || isBlank(v) {
 			continue
 		}
-		if cv, ok := convert(ind, v); ok {
+		if cv, ok := convert(ind, v, true); ok {
 			c[f.ID] = cv
 		}
 	}
@@ -41,8 +41,9 @@ func MapByName(info FormInfo, a Answers) Common {
 }
 
 // convert turns an answer or an indicator value into the canonical Go type
-// of ind, or reports that it cannot.
-func convert(ind Indicator, v any) (any, bool) {
+// of ind, or reports that it cannot. A set is a list of its own when own
+// is set; otherwise it may share v's.
+func convert(ind Indicator, v any, own bool) (any, bool) {
 	switch ind.Type {
 	case IndicatorCount, IndicatorDays, IndicatorMonths:
 		n, ok := number(v)
@@ -67,7 +68,10 @@ func convert(ind Indicator, v any) (any, bool) {
 		if !ok {
 			return nil, false
 		}
-		return slices.Clone(l), true
+		if _, shared := v.([]string); shared && own {
+			l = slices.Clone(l) // stringList made a new list of any other
+		}
+		return l, true
 	}
 	return nil, false
 }
@@ -120,7 +124,7 @@ func (e *InvalidCommonError) Error() string {
 // cannot inject an indicator or a value the catalogue does not allow. The
 // error is an *InvalidCommonError naming each bad indicator, in name order.
 func CheckCommon(k Kind, c Common) error {
-	_, err := canonical(k, c)
+	_, err := canonical(k, c, false)
 	return err
 }
 
@@ -129,14 +133,80 @@ func CheckCommon(k Kind, c Common) error {
 // for eur, []string for set), as indicators travel through JSON or
 // protobuf and come back as float64 and []any.
 func CanonicalCommon(k Kind, c Common) (Common, error) {
-	return canonical(k, c)
+	return canonical(k, c, true)
 }
 
-func canonical(k Kind, c Common) (Common, error) {
+// CheckCanonical is CanonicalCommon without the copy when there is
+// nothing to convert: it returns c itself when every value already has its
+// canonical Go type (as the indicators RemoteForms.Check decodes mostly
+// do), and otherwise a converted copy. The caller must not change c
+// afterwards if it keeps the result.
+func CheckCanonical(k Kind, c Common) (Common, error) {
+	idx, ok := catalogueIndex[k]
+	if !ok {
+		return canonical(k, c, true)
+	}
+	for name, v := range c {
+		ind, ok := idx[name]
+		if !ok || !isCanonical(ind.Type, v) {
+			return canonical(k, c, true)
+		}
+	}
+	if err := CheckCommon(k, c); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// isCanonical reports whether v has the Go type an indicator of type t
+// has in canonical form.
+func isCanonical(t IndicatorType, v any) bool {
+	switch v.(type) {
+	case int64:
+		return t == IndicatorCount || t == IndicatorDays || t == IndicatorMonths
+	case float64:
+		return t == IndicatorEUR
+	case bool:
+		return t == IndicatorBool
+	case string:
+		return t == IndicatorEnum || t == IndicatorDate || t == IndicatorString
+	case []string:
+		return t == IndicatorSet
+	}
+	return false
+}
+
+// canonical checks c and, with keep set, returns it in canonical types.
+// Indicators are checked in map order first, which spares sorting their
+// names; only when one is bad are they checked again in name order, so
+// that the error names them in that order.
+func canonical(k Kind, c Common, keep bool) (Common, error) {
 	idx, ok := catalogueIndex[k]
 	if !ok {
 		return nil, fmt.Errorf("invalid common indicators: unknown kind %q (allowed: %s)", clip(string(k), 32), kindList())
 	}
+	var out Common
+	if keep {
+		out = make(Common, len(c))
+	}
+	for name, v := range c {
+		ind, ok := idx[name]
+		if !ok {
+			return canonicalSorted(idx, k, c)
+		}
+		cv, fe := checkIndicator(ind, v, keep)
+		if fe != nil {
+			return canonicalSorted(idx, k, c)
+		}
+		if keep {
+			out[name] = cv
+		}
+	}
+	return out, nil
+}
+
+// canonicalSorted is canonical in name order, for its errors.
+func canonicalSorted(idx map[string]Indicator, k Kind, c Common) (Common, error) {
 	names := make([]string, 0, len(c))
 	for name := range c {
 		names = append(names, name)
@@ -150,7 +220,7 @@ func canonical(k Kind, c Common) (Common, error) {
 			errs = append(errs, FieldError{Field: clip(name, 64), Rule: "is not a common indicator of kind " + string(k)})
 			continue
 		}
-		v, fe := checkIndicator(ind, c[name])
+		v, fe := checkIndicator(ind, c[name], true)
 		if fe != nil {
 			errs = append(errs, *fe)
 			continue
@@ -171,12 +241,13 @@ func kindList() string {
 	return strings.Join(s, ", ")
 }
 
-// checkIndicator checks one value and returns it in its canonical type.
-func checkIndicator(ind Indicator, v any) (any, *FieldError) {
+// checkIndicator checks one value and returns it in its canonical type,
+// a set a copy of v's list when own is set.
+func checkIndicator(ind Indicator, v any, own bool) (any, *FieldError) {
 	fail := func(rule string) (any, *FieldError) {
 		return nil, &FieldError{Field: ind.Name, Rule: rule, Got: show(v)}
 	}
-	cv, ok := convert(ind, v)
+	cv, ok := convert(ind, v, own)
 	switch ind.Type {
 	case IndicatorCount, IndicatorDays, IndicatorMonths:
 		if !ok || cv.(int64) < 0 || float64(cv.(int64)) > ind.Max {
@@ -201,23 +272,27 @@ func checkIndicator(ind Indicator, v any) (any, *FieldError) {
 			return fail("must not be before " + EarliestDate)
 		}
 	case IndicatorEnum:
-		if !ok || !slices.Contains(ind.OptionValues(), cv.(string)) {
+		if !ok || ind.OptionIndex(cv.(string)) < 0 {
 			return fail("must be one of " + strings.Join(ind.OptionValues(), ", "))
 		}
 	case IndicatorSet:
 		if !ok {
 			return fail("must be a list of values from " + strings.Join(ind.OptionValues(), ", "))
 		}
-		allowed := ind.OptionValues()
-		seen := map[string]bool{}
-		for _, s := range cv.([]string) {
-			if !slices.Contains(allowed, s) {
-				return nil, &FieldError{Field: ind.Name, Rule: "must be a list of values from " + strings.Join(allowed, ", "), Got: show(s)}
-			}
-			if seen[s] {
+		// The values seen are marked by their place in the list; past
+		// the 64th (no catalogue list is that long) looked for in list.
+		var seen uint64
+		list := cv.([]string)
+		for j, s := range list {
+			i := ind.OptionIndex(s)
+			switch {
+			case i < 0:
+				return nil, &FieldError{Field: ind.Name, Rule: "must be a list of values from " + strings.Join(ind.OptionValues(), ", "), Got: show(s)}
+			case i < 64 && seen&(1<<i) != 0, i >= 64 && slices.Contains(list[:j], s):
 				return nil, &FieldError{Field: ind.Name, Rule: "must not repeat a value", Got: show(s)}
+			case i < 64:
+				seen |= 1 << i
 			}
-			seen[s] = true
 		}
 	case IndicatorString:
 		if !ok {

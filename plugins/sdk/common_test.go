@@ -100,6 +100,35 @@ func TestCanonicalCommon(t *testing.T) {
 	}
 }
 
+// CheckCanonical hands back canonical indicators as they are, converts
+// the others as CanonicalCommon does, and refuses what it refuses.
+func TestCheckCanonical(t *testing.T) {
+	t.Parallel()
+	canon := Common{"victims": int64(3), "compensation_awarded_eur": 100.0, "international_law_cited": []string{"palermo"},
+		"verdict": "convicted", "assets_frozen": true, "decision_date": "2024-03-01"}
+	got, err := CheckCanonical(KindJudgment, canon)
+	if err != nil || reflect.ValueOf(got).UnsafePointer() != reflect.ValueOf(canon).UnsafePointer() {
+		t.Fatalf("canonical indicators: got a copy or an error (%v)", err)
+	}
+	loose := Common{"victims": 3.0, "international_law_cited": []any{"palermo"}, "compensation_awarded_eur": int64(100)}
+	got, err = CheckCanonical(KindJudgment, loose)
+	want := Common{"victims": int64(3), "international_law_cited": []string{"palermo"}, "compensation_awarded_eur": 100.0}
+	if err != nil || !reflect.DeepEqual(got, want) || loose["victims"] != 3.0 {
+		t.Fatalf("loose indicators: got %#v, %v", got, err)
+	}
+	for _, bad := range []Common{
+		{"victims": int64(-1)}, {"verdict": "maybe"}, {"international_law_cited": []string{"palermo", "palermo"}},
+		{"international_law_cited": []string{"nowhere"}}, {"decision_date": "2024-02-30"}, {"x": int64(1)},
+		{"compensation_awarded_eur": math.Inf(1)}, {"victims": "3"},
+	} {
+		_, err1 := CheckCanonical(KindJudgment, bad)
+		_, err2 := CanonicalCommon(KindJudgment, bad)
+		if err1 == nil || err2 == nil || err1.Error() != err2.Error() {
+			t.Errorf("%v: CheckCanonical %v, CanonicalCommon %v", bad, err1, err2)
+		}
+	}
+}
+
 func TestDeriveIndicators(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -27,6 +29,9 @@ type RemoteForms struct {
 	// ErrCallTimeout; one cut off by the caller's deadline wraps
 	// context.DeadlineExceeded.
 	CallTimeout time.Duration
+	// packed is set when the plugin's Describe listed FeatureCheckPacked:
+	// Check then calls CheckPacked.
+	packed atomic.Bool
 }
 
 // ErrCallTimeout is wrapped by the error of a call that RemoteForms'
@@ -76,6 +81,7 @@ func (r *RemoteForms) Describe(ctx context.Context) ([]FormInfo, error) {
 	for i, p := range resp.GetForms() {
 		out[i] = formInfoFromPB(p)
 	}
+	r.packed.Store(slices.Contains(resp.GetFeatures(), FeatureCheckPacked))
 	return out, nil
 }
 
@@ -83,10 +89,14 @@ func (r *RemoteForms) Describe(ctx context.Context) ([]FormInfo, error) {
 // valid ones. It returns one Result per record, in order. Records are sent
 // in batches of at most BatchRecords records and BatchBytes encoded, with
 // up to BatchesInFlight calls at once, so that encoding one batch here
-// overlaps checking another in the plugin.
+// overlaps checking another in the plugin. A plugin whose Describe listed
+// FeatureCheckPacked is sent them packed (CheckPacked).
 func (r *RemoteForms) Check(ctx context.Context, id string, version int, answers []Answers) ([]Result, error) {
 	if version < 1 || version > math.MaxInt32 {
 		return nil, fmt.Errorf("check %s@%d: version must be 1..%d", id, version, math.MaxInt32)
+	}
+	if r.packed.Load() {
+		return r.checkPacked(ctx, id, version, answers)
 	}
 	results := make([]Result, len(answers))
 	g, gctx := errgroup.WithContext(ctx)
@@ -172,6 +182,102 @@ func decodeResults(resp *formpb.CheckResponse, out []Result) (int, error) {
 		}
 		res.Common = c
 		out[i] = res
+	}
+	return 0, nil
+}
+
+// checkPacked is Check through CheckPacked: the same batches, packed.
+func (r *RemoteForms) checkPacked(ctx context.Context, id string, version int, answers []Answers) ([]Result, error) {
+	results := make([]Result, len(answers))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(BatchesInFlight)
+	k, start, size := newPacker(), 0, 0
+	send := func(end int) {
+		if end == start {
+			return
+		}
+		req := &formpb.CheckPackedRequest{FormId: id, Version: int32(version), Records: k.packed()}
+		out, first := results[start:end], start
+		g.Go(func() error { return r.checkPackedBatch(gctx, req, out, first) })
+	}
+	for i, a := range answers {
+		if err := gctx.Err(); err != nil {
+			break // a batch failed, or ctx ended: g.Wait says which
+		}
+		if i-start == BatchRecords || size > BatchBytes {
+			// The record that crossed BatchBytes is in the batch: a
+			// batch is at most one record (MaxRecordBytes) over.
+			send(i)
+			k, start, size = newPacker(), i, 0
+		}
+		n, err := k.answers(a)
+		if err == nil && n > MaxRecordBytes {
+			err = fmt.Errorf("answers are %d bytes encoded; the cap is %d", n, MaxRecordBytes)
+		}
+		if err != nil {
+			g.Go(func() error { return fmt.Errorf("check %s@%d, record %d: %w", id, version, i, err) })
+			start = -1
+			break
+		}
+		size += n
+	}
+	if start >= 0 && gctx.Err() == nil {
+		send(len(answers))
+	}
+	err := g.Wait()
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("check %s@%d: %w", id, version, ctx.Err())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return results, nil
+}
+
+// checkPackedBatch makes one CheckPacked call and decodes its results
+// into out; first is the index of the batch's first record, for messages.
+func (r *RemoteForms) checkPackedBatch(ctx context.Context, req *formpb.CheckPackedRequest, out []Result, first int) error {
+	ref := fmt.Sprintf("%s@%d", req.FormId, req.Version)
+	ctx, cancel, ours := r.callCtx(ctx)
+	defer cancel()
+	resp, err := r.c.CheckPacked(ctx, req)
+	if err != nil {
+		return fmt.Errorf("check %s, records %d..%d: %w", ref, first, first+len(out)-1, r.callError(err, ours))
+	}
+	if i, err := decodePackedResults(resp, out); err != nil {
+		if i < 0 {
+			return fmt.Errorf("check %s, records %d..%d: %w", ref, first, first+len(out)-1, err)
+		}
+		return fmt.Errorf("check %s, record %d: %w", ref, first+i, err)
+	}
+	return nil
+}
+
+// decodePackedResults is decodeResults for CheckPacked's answer.
+func decodePackedResults(resp *formpb.CheckPackedResponse, out []Result) (int, error) {
+	if got, want := len(resp.GetCommon().GetCounts()), len(out); got != want {
+		return -1, fmt.Errorf("plugin returned %d results for %d records", got, want)
+	}
+	commons, err := unpackMaps(resp.GetCommon(), false)
+	if err != nil {
+		return -1, fmt.Errorf("plugin returned indicators that do not decode: %w", err)
+	}
+	for i, c := range commons {
+		out[i] = Result{Common: c}
+	}
+	next := 0
+	for _, re := range resp.GetErrors() {
+		i := int(re.GetRecord())
+		switch {
+		case i < next || i >= len(out):
+			return -1, fmt.Errorf("plugin returned errors for record %d, out of order or not in the batch", re.GetRecord())
+		case len(re.GetErrors()) == 0:
+			return i, errors.New("plugin named the record in errors but gave none")
+		case len(out[i].Common) > 0:
+			return i, errors.New("plugin returned both errors and indicators")
+		}
+		out[i].Errors = fieldErrorsFromPB(re.GetErrors())
+		next = i + 1
 	}
 	return 0, nil
 }

@@ -83,10 +83,8 @@ func formInfoFromPB(p *formpb.FormInfo) FormInfo {
 	return fi
 }
 
-// commonToPB encodes a plugin's indicators, in name order. It accepts the
-// Go types a plugin is likely to produce (any integer or float type, []any
-// of strings as decoded from JSON) and rejects the rest, naming the
-// indicator. A nil value is an absent indicator.
+// commonToPB encodes a plugin's indicators, in name order, in the types
+// wireIndicator accepts and gives. A nil value is an absent indicator.
 func commonToPB(c Common) ([]*formpb.Indicator, error) {
 	names := make([]string, 0, len(c))
 	for name, v := range c {
@@ -100,35 +98,13 @@ func commonToPB(c Common) ([]*formpb.Indicator, error) {
 	for i, name := range names {
 		pi := &msgs[i]
 		pi.Name = name
-		switch x := c[name].(type) {
-		case int:
-			pi.Value = intValue(int64(x))
-		case int8:
-			pi.Value = intValue(int64(x))
-		case int16:
-			pi.Value = intValue(int64(x))
-		case int32:
-			pi.Value = intValue(int64(x))
+		w, err := wireIndicator(name, c[name])
+		if err != nil {
+			return nil, err
+		}
+		switch x := w.(type) {
 		case int64:
 			pi.Value = intValue(x)
-		case uint8:
-			pi.Value = intValue(int64(x))
-		case uint16:
-			pi.Value = intValue(int64(x))
-		case uint32:
-			pi.Value = intValue(int64(x))
-		case uint:
-			if uint64(x) > math.MaxInt64 {
-				return nil, fmt.Errorf("indicator %s: %d is out of the int64 range", name, x)
-			}
-			pi.Value = intValue(int64(x))
-		case uint64:
-			if x > math.MaxInt64 {
-				return nil, fmt.Errorf("indicator %s: %d is out of the int64 range", name, x)
-			}
-			pi.Value = intValue(int64(x))
-		case float32:
-			pi.Value = &formpb.Indicator_Number{Number: float64(x)}
 		case float64:
 			pi.Value = &formpb.Indicator_Number{Number: x}
 		case bool:
@@ -137,18 +113,6 @@ func commonToPB(c Common) ([]*formpb.Indicator, error) {
 			pi.Value = &formpb.Indicator_String_{String_: x}
 		case []string:
 			pi.Value = stringsValue(x)
-		case []any:
-			ss := make([]string, len(x))
-			for i, e := range x {
-				s, ok := e.(string)
-				if !ok {
-					return nil, fmt.Errorf("indicator %s: element %d is %T; a list holds strings only", name, i, e)
-				}
-				ss[i] = s
-			}
-			pi.Value = stringsValue(ss)
-		default:
-			return nil, fmt.Errorf("indicator %s: value of type %T; allowed: integer, float, bool, string, []string", name, x)
 		}
 		out[i] = pi
 	}

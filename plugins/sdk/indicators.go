@@ -70,6 +70,18 @@ func (ind Indicator) OptionValues() []string {
 	return vals
 }
 
+// OptionIndex returns the place of value in an enum or set indicator's
+// closed list, from 0, or -1 when the list does not hold it. Unlike
+// slices.Index(ind.OptionValues(), value) it allocates nothing.
+func (ind Indicator) OptionIndex(value string) int {
+	for i, o := range ind.Options {
+		if o.Value == value {
+			return i
+		}
+	}
+	return -1
+}
+
 func (ind Indicator) clone() Indicator {
 	c := ind
 	c.Label = ind.Label.clone()

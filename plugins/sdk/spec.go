@@ -102,6 +102,11 @@ func (s Spec) Normalize(ctx context.Context, a Answers) (Common, error) {
 	if errs := s.check(a); len(errs) > 0 {
 		return nil, &InvalidAnswersError{Form: s.Info.Ref(), Errors: errs}
 	}
+	return s.normalize(a)
+}
+
+// normalize is Normalize for answers that passed check.
+func (s Spec) normalize(a Answers) (Common, error) {
 	m := s.Map
 	if m == nil {
 		m = func(fi FormInfo, a Answers) (Common, error) { return MapByName(fi, a), nil }

@@ -35,6 +35,71 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// ValueType is the type of a value in Packed.types.
+type ValueType int32
+
+const (
+	ValueType_VALUE_NULL    ValueType = 0
+	ValueType_VALUE_NUMBER  ValueType = 1 // a double from numbers
+	ValueType_VALUE_FALSE   ValueType = 2
+	ValueType_VALUE_TRUE    ValueType = 3
+	ValueType_VALUE_STRING  ValueType = 4 // a text
+	ValueType_VALUE_STRINGS ValueType = 5 // a list of texts
+	ValueType_VALUE_JSON    ValueType = 6 // any other JSON value, as its JSON text
+	ValueType_VALUE_INT     ValueType = 7 // an int64 from ints
+)
+
+// Enum value maps for ValueType.
+var (
+	ValueType_name = map[int32]string{
+		0: "VALUE_NULL",
+		1: "VALUE_NUMBER",
+		2: "VALUE_FALSE",
+		3: "VALUE_TRUE",
+		4: "VALUE_STRING",
+		5: "VALUE_STRINGS",
+		6: "VALUE_JSON",
+		7: "VALUE_INT",
+	}
+	ValueType_value = map[string]int32{
+		"VALUE_NULL":    0,
+		"VALUE_NUMBER":  1,
+		"VALUE_FALSE":   2,
+		"VALUE_TRUE":    3,
+		"VALUE_STRING":  4,
+		"VALUE_STRINGS": 5,
+		"VALUE_JSON":    6,
+		"VALUE_INT":     7,
+	}
+)
+
+func (x ValueType) Enum() *ValueType {
+	p := new(ValueType)
+	*p = x
+	return p
+}
+
+func (x ValueType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ValueType) Descriptor() protoreflect.EnumDescriptor {
+	return file_form_proto_enumTypes[0].Descriptor()
+}
+
+func (ValueType) Type() protoreflect.EnumType {
+	return &file_form_proto_enumTypes[0]
+}
+
+func (x ValueType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ValueType.Descriptor instead.
+func (ValueType) EnumDescriptor() ([]byte, []int) {
+	return file_form_proto_rawDescGZIP(), []int{0}
+}
+
 type DescribeRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -72,8 +137,11 @@ func (*DescribeRequest) Descriptor() ([]byte, []int) {
 }
 
 type DescribeResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Forms         []*FormInfo            `protobuf:"bytes,1,rep,name=forms,proto3" json:"forms,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Forms []*FormInfo            `protobuf:"bytes,1,rep,name=forms,proto3" json:"forms,omitempty"`
+	// What the plugin serves beyond Check: "check_packed" (CheckPacked).
+	// Names kolo does not know are ignored.
+	Features      []string `protobuf:"bytes,2,rep,name=features,proto3" json:"features,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -111,6 +179,13 @@ func (*DescribeResponse) Descriptor() ([]byte, []int) {
 func (x *DescribeResponse) GetForms() []*FormInfo {
 	if x != nil {
 		return x.Forms
+	}
+	return nil
+}
+
+func (x *DescribeResponse) GetFeatures() []string {
+	if x != nil {
+		return x.Features
 	}
 	return nil
 }
@@ -999,15 +1074,298 @@ func (x *Strings) GetValues() []string {
 	return nil
 }
 
+type CheckPackedRequest struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	FormId  string                 `protobuf:"bytes,1,opt,name=form_id,json=formId,proto3" json:"form_id,omitempty"`
+	Version int32                  `protobuf:"varint,2,opt,name=version,proto3" json:"version,omitempty"`
+	// One map per record, from field ids to answers. The types an answer
+	// may have are NULL, NUMBER, FALSE, TRUE, STRING, STRINGS and JSON (the
+	// JSON text of any other value, as in Answer.json).
+	Records       *Packed `protobuf:"bytes,3,opt,name=records,proto3" json:"records,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckPackedRequest) Reset() {
+	*x = CheckPackedRequest{}
+	mi := &file_form_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckPackedRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckPackedRequest) ProtoMessage() {}
+
+func (x *CheckPackedRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_form_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckPackedRequest.ProtoReflect.Descriptor instead.
+func (*CheckPackedRequest) Descriptor() ([]byte, []int) {
+	return file_form_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *CheckPackedRequest) GetFormId() string {
+	if x != nil {
+		return x.FormId
+	}
+	return ""
+}
+
+func (x *CheckPackedRequest) GetVersion() int32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+func (x *CheckPackedRequest) GetRecords() *Packed {
+	if x != nil {
+		return x.Records
+	}
+	return nil
+}
+
+type CheckPackedResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// One map per record of the request, in its order: the record's common
+	// indicators, empty for a record in errors. The types an indicator may
+	// have are INT, NUMBER, FALSE, TRUE, STRING and STRINGS.
+	Common *Packed `protobuf:"bytes,1,opt,name=common,proto3" json:"common,omitempty"`
+	// The records that broke rules, in the order of the request; a record
+	// named here has no indicators.
+	Errors        []*RecordErrors `protobuf:"bytes,2,rep,name=errors,proto3" json:"errors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CheckPackedResponse) Reset() {
+	*x = CheckPackedResponse{}
+	mi := &file_form_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CheckPackedResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CheckPackedResponse) ProtoMessage() {}
+
+func (x *CheckPackedResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_form_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CheckPackedResponse.ProtoReflect.Descriptor instead.
+func (*CheckPackedResponse) Descriptor() ([]byte, []int) {
+	return file_form_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *CheckPackedResponse) GetCommon() *Packed {
+	if x != nil {
+		return x.Common
+	}
+	return nil
+}
+
+func (x *CheckPackedResponse) GetErrors() []*RecordErrors {
+	if x != nil {
+		return x.Errors
+	}
+	return nil
+}
+
+type RecordErrors struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Record        uint32                 `protobuf:"varint,1,opt,name=record,proto3" json:"record,omitempty"` // the record's index in the request, from 0
+	Errors        []*FieldError          `protobuf:"bytes,2,rep,name=errors,proto3" json:"errors,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordErrors) Reset() {
+	*x = RecordErrors{}
+	mi := &file_form_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordErrors) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordErrors) ProtoMessage() {}
+
+func (x *RecordErrors) ProtoReflect() protoreflect.Message {
+	mi := &file_form_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordErrors.ProtoReflect.Descriptor instead.
+func (*RecordErrors) Descriptor() ([]byte, []int) {
+	return file_form_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *RecordErrors) GetRecord() uint32 {
+	if x != nil {
+		return x.Record
+	}
+	return 0
+}
+
+func (x *RecordErrors) GetErrors() []*FieldError {
+	if x != nil {
+		return x.Errors
+	}
+	return nil
+}
+
+// Packed is a list of maps from names to JSON-like values, laid out in
+// columns: a few packed arrays and one text instead of a message per
+// value, so that encoding and decoding a batch allocates a handful of
+// arrays rather than several objects per answer. Reading it walks the
+// maps in order, each key in order, taking each value's parts from the
+// next places of numbers, ints, lengths and text.
+type Packed struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Names   []string               `protobuf:"bytes,1,rep,name=names,proto3" json:"names,omitempty"`              // the keys used, each once
+	Counts  []uint32               `protobuf:"varint,2,rep,packed,name=counts,proto3" json:"counts,omitempty"`    // per map: its number of keys
+	Keys    []uint32               `protobuf:"varint,3,rep,packed,name=keys,proto3" json:"keys,omitempty"`        // per key of every map: an index into names; a key at most once per map
+	Types   []byte                 `protobuf:"bytes,4,opt,name=types,proto3" json:"types,omitempty"`              // per key of every map: its value's ValueType, one byte
+	Numbers []float64              `protobuf:"fixed64,5,rep,packed,name=numbers,proto3" json:"numbers,omitempty"` // the values of NUMBER keys, in order
+	Ints    []int64                `protobuf:"zigzag64,6,rep,packed,name=ints,proto3" json:"ints,omitempty"`      // the values of INT keys, in order
+	// The texts of STRING, STRINGS and JSON values, one after the other,
+	// cut by lengths: one length for a STRING or JSON value; for a STRINGS
+	// value the number of strings, then the length of each. Every cut falls
+	// between two characters.
+	Text          string   `protobuf:"bytes,7,opt,name=text,proto3" json:"text,omitempty"`
+	Lengths       []uint32 `protobuf:"varint,8,rep,packed,name=lengths,proto3" json:"lengths,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Packed) Reset() {
+	*x = Packed{}
+	mi := &file_form_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Packed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Packed) ProtoMessage() {}
+
+func (x *Packed) ProtoReflect() protoreflect.Message {
+	mi := &file_form_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Packed.ProtoReflect.Descriptor instead.
+func (*Packed) Descriptor() ([]byte, []int) {
+	return file_form_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *Packed) GetNames() []string {
+	if x != nil {
+		return x.Names
+	}
+	return nil
+}
+
+func (x *Packed) GetCounts() []uint32 {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
+}
+
+func (x *Packed) GetKeys() []uint32 {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
+}
+
+func (x *Packed) GetTypes() []byte {
+	if x != nil {
+		return x.Types
+	}
+	return nil
+}
+
+func (x *Packed) GetNumbers() []float64 {
+	if x != nil {
+		return x.Numbers
+	}
+	return nil
+}
+
+func (x *Packed) GetInts() []int64 {
+	if x != nil {
+		return x.Ints
+	}
+	return nil
+}
+
+func (x *Packed) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *Packed) GetLengths() []uint32 {
+	if x != nil {
+		return x.Lengths
+	}
+	return nil
+}
+
 var File_form_proto protoreflect.FileDescriptor
 
 const file_form_proto_rawDesc = "" +
 	"\n" +
 	"\n" +
 	"form.proto\x12\x0ekolo.plugin.v1\"\x11\n" +
-	"\x0fDescribeRequest\"B\n" +
+	"\x0fDescribeRequest\"^\n" +
 	"\x10DescribeResponse\x12.\n" +
-	"\x05forms\x18\x01 \x03(\v2\x18.kolo.plugin.v1.FormInfoR\x05forms\"\xa9\x02\n" +
+	"\x05forms\x18\x01 \x03(\v2\x18.kolo.plugin.v1.FormInfoR\x05forms\x12\x1a\n" +
+	"\bfeatures\x18\x02 \x03(\tR\bfeatures\"\xa9\x02\n" +
 	"\bFormInfo\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\x05R\aversion\x12\x12\n" +
@@ -1083,10 +1441,42 @@ const file_form_proto_rawDesc = "" +
 	"\astrings\x18\x06 \x01(\v2\x17.kolo.plugin.v1.StringsH\x00R\astringsB\a\n" +
 	"\x05value\"!\n" +
 	"\aStrings\x12\x16\n" +
-	"\x06values\x18\x01 \x03(\tR\x06values2\x9c\x01\n" +
+	"\x06values\x18\x01 \x03(\tR\x06values\"y\n" +
+	"\x12CheckPackedRequest\x12\x17\n" +
+	"\aform_id\x18\x01 \x01(\tR\x06formId\x12\x18\n" +
+	"\aversion\x18\x02 \x01(\x05R\aversion\x120\n" +
+	"\arecords\x18\x03 \x01(\v2\x16.kolo.plugin.v1.PackedR\arecords\"{\n" +
+	"\x13CheckPackedResponse\x12.\n" +
+	"\x06common\x18\x01 \x01(\v2\x16.kolo.plugin.v1.PackedR\x06common\x124\n" +
+	"\x06errors\x18\x02 \x03(\v2\x1c.kolo.plugin.v1.RecordErrorsR\x06errors\"Z\n" +
+	"\fRecordErrors\x12\x16\n" +
+	"\x06record\x18\x01 \x01(\rR\x06record\x122\n" +
+	"\x06errors\x18\x02 \x03(\v2\x1a.kolo.plugin.v1.FieldErrorR\x06errors\"\xbc\x01\n" +
+	"\x06Packed\x12\x14\n" +
+	"\x05names\x18\x01 \x03(\tR\x05names\x12\x16\n" +
+	"\x06counts\x18\x02 \x03(\rR\x06counts\x12\x12\n" +
+	"\x04keys\x18\x03 \x03(\rR\x04keys\x12\x14\n" +
+	"\x05types\x18\x04 \x01(\fR\x05types\x12\x18\n" +
+	"\anumbers\x18\x05 \x03(\x01R\anumbers\x12\x12\n" +
+	"\x04ints\x18\x06 \x03(\x12R\x04ints\x12\x12\n" +
+	"\x04text\x18\a \x01(\tR\x04text\x12\x18\n" +
+	"\alengths\x18\b \x03(\rR\alengths*\x92\x01\n" +
+	"\tValueType\x12\x0e\n" +
+	"\n" +
+	"VALUE_NULL\x10\x00\x12\x10\n" +
+	"\fVALUE_NUMBER\x10\x01\x12\x0f\n" +
+	"\vVALUE_FALSE\x10\x02\x12\x0e\n" +
+	"\n" +
+	"VALUE_TRUE\x10\x03\x12\x10\n" +
+	"\fVALUE_STRING\x10\x04\x12\x11\n" +
+	"\rVALUE_STRINGS\x10\x05\x12\x0e\n" +
+	"\n" +
+	"VALUE_JSON\x10\x06\x12\r\n" +
+	"\tVALUE_INT\x10\a2\xf4\x01\n" +
 	"\x05Forms\x12M\n" +
 	"\bDescribe\x12\x1f.kolo.plugin.v1.DescribeRequest\x1a .kolo.plugin.v1.DescribeResponse\x12D\n" +
-	"\x05Check\x12\x1c.kolo.plugin.v1.CheckRequest\x1a\x1d.kolo.plugin.v1.CheckResponseB3Z1github.com/kolo-net/kolo/plugins/sdk/proto;formpbb\x06proto3"
+	"\x05Check\x12\x1c.kolo.plugin.v1.CheckRequest\x1a\x1d.kolo.plugin.v1.CheckResponse\x12V\n" +
+	"\vCheckPacked\x12\".kolo.plugin.v1.CheckPackedRequest\x1a#.kolo.plugin.v1.CheckPackedResponseB3Z1github.com/kolo-net/kolo/plugins/sdk/proto;formpbb\x06proto3"
 
 var (
 	file_form_proto_rawDescOnce sync.Once
@@ -1100,50 +1490,62 @@ func file_form_proto_rawDescGZIP() []byte {
 	return file_form_proto_rawDescData
 }
 
-var file_form_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_form_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_form_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_form_proto_goTypes = []any{
-	(*DescribeRequest)(nil),  // 0: kolo.plugin.v1.DescribeRequest
-	(*DescribeResponse)(nil), // 1: kolo.plugin.v1.DescribeResponse
-	(*FormInfo)(nil),         // 2: kolo.plugin.v1.FormInfo
-	(*Field)(nil),            // 3: kolo.plugin.v1.Field
-	(*Option)(nil),           // 4: kolo.plugin.v1.Option
-	(*CheckRequest)(nil),     // 5: kolo.plugin.v1.CheckRequest
-	(*Record)(nil),           // 6: kolo.plugin.v1.Record
-	(*Answer)(nil),           // 7: kolo.plugin.v1.Answer
-	(*CheckResponse)(nil),    // 8: kolo.plugin.v1.CheckResponse
-	(*Result)(nil),           // 9: kolo.plugin.v1.Result
-	(*FieldError)(nil),       // 10: kolo.plugin.v1.FieldError
-	(*Indicator)(nil),        // 11: kolo.plugin.v1.Indicator
-	(*Strings)(nil),          // 12: kolo.plugin.v1.Strings
-	nil,                      // 13: kolo.plugin.v1.FormInfo.TitleEntry
-	nil,                      // 14: kolo.plugin.v1.Field.LabelEntry
-	nil,                      // 15: kolo.plugin.v1.Field.HelpEntry
-	nil,                      // 16: kolo.plugin.v1.Option.LabelEntry
+	(ValueType)(0),              // 0: kolo.plugin.v1.ValueType
+	(*DescribeRequest)(nil),     // 1: kolo.plugin.v1.DescribeRequest
+	(*DescribeResponse)(nil),    // 2: kolo.plugin.v1.DescribeResponse
+	(*FormInfo)(nil),            // 3: kolo.plugin.v1.FormInfo
+	(*Field)(nil),               // 4: kolo.plugin.v1.Field
+	(*Option)(nil),              // 5: kolo.plugin.v1.Option
+	(*CheckRequest)(nil),        // 6: kolo.plugin.v1.CheckRequest
+	(*Record)(nil),              // 7: kolo.plugin.v1.Record
+	(*Answer)(nil),              // 8: kolo.plugin.v1.Answer
+	(*CheckResponse)(nil),       // 9: kolo.plugin.v1.CheckResponse
+	(*Result)(nil),              // 10: kolo.plugin.v1.Result
+	(*FieldError)(nil),          // 11: kolo.plugin.v1.FieldError
+	(*Indicator)(nil),           // 12: kolo.plugin.v1.Indicator
+	(*Strings)(nil),             // 13: kolo.plugin.v1.Strings
+	(*CheckPackedRequest)(nil),  // 14: kolo.plugin.v1.CheckPackedRequest
+	(*CheckPackedResponse)(nil), // 15: kolo.plugin.v1.CheckPackedResponse
+	(*RecordErrors)(nil),        // 16: kolo.plugin.v1.RecordErrors
+	(*Packed)(nil),              // 17: kolo.plugin.v1.Packed
+	nil,                         // 18: kolo.plugin.v1.FormInfo.TitleEntry
+	nil,                         // 19: kolo.plugin.v1.Field.LabelEntry
+	nil,                         // 20: kolo.plugin.v1.Field.HelpEntry
+	nil,                         // 21: kolo.plugin.v1.Option.LabelEntry
 }
 var file_form_proto_depIdxs = []int32{
-	2,  // 0: kolo.plugin.v1.DescribeResponse.forms:type_name -> kolo.plugin.v1.FormInfo
-	13, // 1: kolo.plugin.v1.FormInfo.title:type_name -> kolo.plugin.v1.FormInfo.TitleEntry
-	3,  // 2: kolo.plugin.v1.FormInfo.fields:type_name -> kolo.plugin.v1.Field
-	14, // 3: kolo.plugin.v1.Field.label:type_name -> kolo.plugin.v1.Field.LabelEntry
-	15, // 4: kolo.plugin.v1.Field.help:type_name -> kolo.plugin.v1.Field.HelpEntry
-	4,  // 5: kolo.plugin.v1.Field.options:type_name -> kolo.plugin.v1.Option
-	16, // 6: kolo.plugin.v1.Option.label:type_name -> kolo.plugin.v1.Option.LabelEntry
-	6,  // 7: kolo.plugin.v1.CheckRequest.records:type_name -> kolo.plugin.v1.Record
-	7,  // 8: kolo.plugin.v1.Record.answers:type_name -> kolo.plugin.v1.Answer
-	12, // 9: kolo.plugin.v1.Answer.strings:type_name -> kolo.plugin.v1.Strings
-	9,  // 10: kolo.plugin.v1.CheckResponse.results:type_name -> kolo.plugin.v1.Result
-	10, // 11: kolo.plugin.v1.Result.errors:type_name -> kolo.plugin.v1.FieldError
-	11, // 12: kolo.plugin.v1.Result.common:type_name -> kolo.plugin.v1.Indicator
-	12, // 13: kolo.plugin.v1.Indicator.strings:type_name -> kolo.plugin.v1.Strings
-	0,  // 14: kolo.plugin.v1.Forms.Describe:input_type -> kolo.plugin.v1.DescribeRequest
-	5,  // 15: kolo.plugin.v1.Forms.Check:input_type -> kolo.plugin.v1.CheckRequest
-	1,  // 16: kolo.plugin.v1.Forms.Describe:output_type -> kolo.plugin.v1.DescribeResponse
-	8,  // 17: kolo.plugin.v1.Forms.Check:output_type -> kolo.plugin.v1.CheckResponse
-	16, // [16:18] is the sub-list for method output_type
-	14, // [14:16] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	3,  // 0: kolo.plugin.v1.DescribeResponse.forms:type_name -> kolo.plugin.v1.FormInfo
+	18, // 1: kolo.plugin.v1.FormInfo.title:type_name -> kolo.plugin.v1.FormInfo.TitleEntry
+	4,  // 2: kolo.plugin.v1.FormInfo.fields:type_name -> kolo.plugin.v1.Field
+	19, // 3: kolo.plugin.v1.Field.label:type_name -> kolo.plugin.v1.Field.LabelEntry
+	20, // 4: kolo.plugin.v1.Field.help:type_name -> kolo.plugin.v1.Field.HelpEntry
+	5,  // 5: kolo.plugin.v1.Field.options:type_name -> kolo.plugin.v1.Option
+	21, // 6: kolo.plugin.v1.Option.label:type_name -> kolo.plugin.v1.Option.LabelEntry
+	7,  // 7: kolo.plugin.v1.CheckRequest.records:type_name -> kolo.plugin.v1.Record
+	8,  // 8: kolo.plugin.v1.Record.answers:type_name -> kolo.plugin.v1.Answer
+	13, // 9: kolo.plugin.v1.Answer.strings:type_name -> kolo.plugin.v1.Strings
+	10, // 10: kolo.plugin.v1.CheckResponse.results:type_name -> kolo.plugin.v1.Result
+	11, // 11: kolo.plugin.v1.Result.errors:type_name -> kolo.plugin.v1.FieldError
+	12, // 12: kolo.plugin.v1.Result.common:type_name -> kolo.plugin.v1.Indicator
+	13, // 13: kolo.plugin.v1.Indicator.strings:type_name -> kolo.plugin.v1.Strings
+	17, // 14: kolo.plugin.v1.CheckPackedRequest.records:type_name -> kolo.plugin.v1.Packed
+	17, // 15: kolo.plugin.v1.CheckPackedResponse.common:type_name -> kolo.plugin.v1.Packed
+	16, // 16: kolo.plugin.v1.CheckPackedResponse.errors:type_name -> kolo.plugin.v1.RecordErrors
+	11, // 17: kolo.plugin.v1.RecordErrors.errors:type_name -> kolo.plugin.v1.FieldError
+	1,  // 18: kolo.plugin.v1.Forms.Describe:input_type -> kolo.plugin.v1.DescribeRequest
+	6,  // 19: kolo.plugin.v1.Forms.Check:input_type -> kolo.plugin.v1.CheckRequest
+	14, // 20: kolo.plugin.v1.Forms.CheckPacked:input_type -> kolo.plugin.v1.CheckPackedRequest
+	2,  // 21: kolo.plugin.v1.Forms.Describe:output_type -> kolo.plugin.v1.DescribeResponse
+	9,  // 22: kolo.plugin.v1.Forms.Check:output_type -> kolo.plugin.v1.CheckResponse
+	15, // 23: kolo.plugin.v1.Forms.CheckPacked:output_type -> kolo.plugin.v1.CheckPackedResponse
+	21, // [21:24] is the sub-list for method output_type
+	18, // [18:21] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_form_proto_init() }
@@ -1172,13 +1574,14 @@ func file_form_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_form_proto_rawDesc), len(file_form_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   17,
+			NumEnums:      1,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_form_proto_goTypes,
 		DependencyIndexes: file_form_proto_depIdxs,
+		EnumInfos:         file_form_proto_enumTypes,
 		MessageInfos:      file_form_proto_msgTypes,
 	}.Build()
 	File_form_proto = out.File
