@@ -31,7 +31,7 @@ const echoID = "/kolo-bench/echo/1.0.0"
 // node, sends a byte, reads a byte back). Nodes take the four countries
 // with built-in forms in turn.
 //
-//	go test ./testnet -run '^$' -bench FederatedQuery -benchtime 20x -timeout 60m
+//	go test ./testnet -run '^$' -bench FederatedQuery -benchtime 20x -count 3 -timeout 100m
 func BenchmarkFederatedQuery(b *testing.B) {
 	for _, c := range []struct{ nodes, records int }{{4, 10000}, {16, 1000}, {50, 1000}} {
 		b.Run(fmt.Sprintf("nodes=%d/records=%d", c.nodes, c.records), func(b *testing.B) {
