@@ -263,6 +263,41 @@ func TestUIRecordsInChromium(t *testing.T) {
 		}
 	}
 
+	// Accessible: every control of the form has a label tied to it (a
+	// screen reader names it), no control is taken out of the keyboard's
+	// order nor any element put ahead of it (tabindex -1 stays only on
+	// what links jump to: the main area, a field's legend from the list of
+	// problems), and the keyboard alone, Tab after Tab from the top of the
+	// page, reaches every control (a radio group once) and the Save
+	// button.
+	b.Do(chromedp.EmulateViewport(1280, 900))
+	b.Do(chromedp.Navigate(b.URL("/ui/records/new?form=rs.judgment")), chromedp.WaitVisible(chromedp.CSS("form.record-form")))
+	const controls = `Array.from(document.querySelectorAll('form.record-form input:not([type=hidden]), form.record-form select, form.record-form textarea, form.record-form button[type=submit]'))`
+	if bad := uitest.Eval[[]string](b, controls+`.filter(e => e.tagName !== 'BUTTON' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby')).map(e => e.name || e.id)`); len(bad) > 0 {
+		t.Errorf("form controls without a label: %v", bad)
+	}
+	if bad := uitest.Eval[[]string](b, `Array.from(document.querySelectorAll('[tabindex]')).filter(e => e.tabIndex > 0 || (e.tabIndex < 0 && e.matches('a, button, input, select, textarea'))).map(e => e.outerHTML.slice(0, 80))`); len(bad) > 0 {
+		t.Errorf("elements out of the keyboard's order: %v", bad)
+	}
+	const keyOf = `(e => e.tagName === 'BUTTON' ? 'button:' + e.textContent.trim() : e.type === 'radio' ? 'radio:' + e.name : (e.name || e.id))`
+	want := uitest.Eval[[]string](b, `[...new Set(`+controls+`.map(`+keyOf+`))]`)
+	if len(want) < 20 {
+		t.Fatalf("found %d controls on the judgment form: %v", len(want), want)
+	}
+	b.Do(chromedp.Evaluate[chromedp.Void](`document.activeElement && document.activeElement.blur()`))
+	reached := map[string]bool{}
+	for i := 0; i < 3*len(want)+40 && len(reached) < len(want); i++ {
+		b.Do(chromedp.KeyEvent("\t"))
+		if k := uitest.Eval[string](b, `(document.activeElement && document.activeElement.closest('form.record-form')) ? `+keyOf+`(document.activeElement) : ''`); k != "" {
+			reached[k] = true
+		}
+	}
+	for _, k := range want {
+		if !reached[k] {
+			t.Errorf("the keyboard never reaches %s on the form", k)
+		}
+	}
+
 	// No personal answer in any URL the browser asked for.
 	for _, r := range b.Requests() {
 		u, _ := url.QueryUnescape(r)
