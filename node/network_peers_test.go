@@ -5,51 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kolo-net/kolo/config"
-	"github.com/kolo-net/kolo/node/keys"
 	"github.com/kolo-net/kolo/protocol"
 )
-
-// startPeersNode starts a real node (store, libp2p host on loopback, no
-// form plugins) for the peer book's tests.
-func startPeersNode(t *testing.T, org string) *Node {
-	t.Helper()
-	ctx := context.Background()
-	home := t.TempDir()
-	c := config.Defaults()
-	c.Network.Listen = []string{"/ip4/127.0.0.1/tcp/0"}
-	c.Network.NAT = config.NAT{}
-	c.API.Port = 0
-	c.Log.Level = "warn"
-	c.Store = config.Store{IndexCacheMB: 4, BlockCacheMB: 4, MemTableMB: 4}
-	if _, err := Init(InitOptions{Home: home, Org: org, Country: "RS", Config: &c}); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.Options{Home: home, Getenv: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, err := keys.Read(ctx, home, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := New(ctx, cfg, ks, Options{BuiltInForms: []string{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := n.Start(ctx); err != nil {
-		n.Close(ctx)
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := n.Close(ctx); err != nil {
-			t.Errorf("close node: %v", err)
-		}
-	})
-	return n
-}
 
 // TestPeerRecordHeldIsNotVerifiedAgain: members hand one another the same
 // signed peer records over and over; a record the book holds, byte for
@@ -59,7 +16,7 @@ func TestPeerRecordHeldIsNotVerifiedAgain(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	a, b := startPeersNode(t, "ASTRA"), startPeersNode(t, "Atina")
+	a, b := StartTestNode(t, "ASTRA", nil), StartTestNode(t, "Atina", nil)
 	if _, err := a.CreateNetwork(ctx, "Balkans"); err != nil {
 		t.Fatal(err)
 	}

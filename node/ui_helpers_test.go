@@ -1,7 +1,6 @@
 package node_test
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/kolo-net/kolo/config"
 	"github.com/kolo-net/kolo/node"
-	"github.com/kolo-net/kolo/node/keys"
 )
 
 // startUINode starts a real node (its own store, libp2p host on loopback,
@@ -18,44 +16,7 @@ import (
 // interface's HTTP tests. configure, if set, changes its configuration.
 func startUINode(t *testing.T, configure func(*config.Config)) *node.Node {
 	t.Helper()
-	ctx := context.Background()
-	home := t.TempDir()
-	c := config.Defaults()
-	c.Network.Listen = []string{"/ip4/127.0.0.1/tcp/0"}
-	c.Network.NAT = config.NAT{}
-	c.API.Port = 0
-	c.Log.Level = "warn"
-	c.Store = config.Store{IndexCacheMB: 4, BlockCacheMB: 4, MemTableMB: 4}
-	if configure != nil {
-		configure(&c)
-	}
-	if _, err := node.Init(node.InitOptions{Home: home, Org: "ASTRA", Country: "RS", Config: &c}); err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := config.Load(config.Options{Home: home, Getenv: func(string) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, err := keys.Read(ctx, home, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n, err := node.New(ctx, cfg, ks, node.Options{BuiltInForms: []string{}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := n.Start(ctx); err != nil {
-		n.Close(ctx)
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if err := n.Close(ctx); err != nil {
-			t.Errorf("close node: %v", err)
-		}
-	})
-	return n
+	return node.StartTestNode(t, "ASTRA", configure)
 }
 
 // noRedirects is a client that shows redirects instead of following them.

@@ -18,6 +18,7 @@ import (
 	"github.com/kolo-net/kolo/node/api"
 	"github.com/kolo-net/kolo/node/backup"
 	"github.com/kolo-net/kolo/node/keys"
+	"github.com/kolo-net/kolo/node/store"
 )
 
 // maxIdentityFile caps an age identity file (one key is 74 bytes).
@@ -57,7 +58,7 @@ is not overwritten. kolo restore brings it back.`,
 				return err
 			}
 			_, err = fmt.Fprintf(cmd.OutOrStdout(), "backup of %s (%s, %s) written to %s (%s); restore it with: kolo restore %s --home DIR --identity KEYFILE\n",
-				m.PeerID, m.Org, m.Country, out, humanBytes(size), out)
+				m.PeerID, m.Org, m.Country, out, store.HumanBytes(size), out)
 			return err
 		},
 	}

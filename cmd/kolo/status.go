@@ -14,6 +14,7 @@ import (
 	"github.com/kolo-net/kolo/node"
 	"github.com/kolo-net/kolo/node/api"
 	"github.com/kolo-net/kolo/node/keys"
+	"github.com/kolo-net/kolo/node/store"
 	"github.com/spf13/cobra"
 )
 
@@ -109,7 +110,7 @@ country:       %s
 peers:         %d
 store:         %s
 version:       %s
-`, state, st.PeerID, st.AgeRecipient, st.Org, st.Country, st.Peers, humanBytes(st.StoreBytes), st.Version)
+`, state, st.PeerID, st.AgeRecipient, st.Org, st.Country, st.Peers, store.HumanBytes(st.StoreBytes), st.Version)
 	if err == nil && st.Running {
 		health := "writable"
 		if st.StoreProblem != "" {
@@ -118,17 +119,4 @@ version:       %s
 		_, err = fmt.Fprintf(w, "store_health:  %s\nstarts:        %d since %s\napi:           %s\naddrs:         %s\n", health, st.Starts, st.Created, st.API, strings.Join(st.Addrs, " "))
 	}
 	return err
-}
-
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/kolo-net/kolo/node/audit"
+	"github.com/kolo-net/kolo/node/store"
 	"github.com/kolo-net/kolo/plugins/host"
 )
 
@@ -39,7 +39,7 @@ type statusView struct {
 func (s *Server) statusPage(w http.ResponseWriter, rq *request) error {
 	st := s.b.NodeStatus(rq.Context())
 	ps := s.b.NodePlugins(rq.Context())
-	v := statusView{Status: st, Uptime: st.Uptime.String(), Store: byteSize(st.StoreBytes), Plugins: len(ps)}
+	v := statusView{Status: st, Uptime: st.Uptime.String(), Store: store.HumanBytes(st.StoreBytes), Plugins: len(ps)}
 	for _, p := range ps {
 		if p.Err == nil {
 			v.Healthy++
@@ -106,18 +106,4 @@ func (s *Server) auditPage(w http.ResponseWriter, rq *request) error {
 	}
 	s.render(w, rq, http.StatusOK, "node", Page{Title: T(rq.lang, "ui.node.audit"), Nav: "node", Data: nodeView{Tab: "audit", Any: v}})
 	return nil
-}
-
-// byteSize writes a size in bytes for a reader: 12.3 MiB.
-func byteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
