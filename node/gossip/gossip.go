@@ -180,6 +180,11 @@ func (g *Gossip) Close() error {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	if errors.Is(err, context.Canceled) {
+		// The node stopped GossipSub first (it does on its way out, so as
+		// not to leave the topic): nothing is left to unregister.
+		err = nil
+	}
 	if err != nil {
 		return fmt.Errorf("gossip: close: %w", err)
 	}
