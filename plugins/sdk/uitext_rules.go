@@ -18,7 +18,7 @@ func init() {
 func RuleKey(code string) UIKey { return UIKey("rule." + code) }
 
 var ruleTexts = map[UIKey]Label{
-	RuleKey(RuleRequired):    l6f("must be filled in", "mora biti popunjeno", "mora biti ispunjeno", "mora biti popunjeno", "мора да се пополни"),
+	RuleKey(RuleRequired):    l6f("is required", "mora biti popunjeno", "mora biti ispunjeno", "mora biti popunjeno", "мора да се пополни"),
 	RuleKey(RuleRange):       l6f("must be from %s to %s", "mora biti od %s do %s", "mora biti od %s do %s", "mora biti od %s do %s", "мора да биде од %s до %s"),
 	RuleKey(RuleMin):         l6f("must be a number of at least %s", "mora biti broj, najmanje %s", "mora biti broj, najmanje %s", "mora biti broj, najmanje %s", "мора да биде број, најмалку %s"),
 	RuleKey(RuleMax):         l6f("must be a number of at most %s", "mora biti broj, najviše %s", "mora biti broj, najviše %s", "mora biti broj, najviše %s", "мора да биде број, најмногу %s"),
