@@ -135,7 +135,8 @@ func TestUIRecordsInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS("form.record-form button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS("#error-decision_date")),
 	)
-	if got := b.Text("#error-decision_date"); !strings.Contains(got, "«Датум оптужнице»") || !strings.Contains(got, "2024-05-02") {
+	// The plugin's rule (before_field) reads in Serbian Cyrillic, not in English.
+	if got := b.Text("#error-decision_date"); !strings.Contains(got, "не сме бити пре «Датум оптужнице» (2024-05-02)") || strings.Contains(got, "must not") || !strings.Contains(got, `унето "2024-03-01"`) {
 		t.Errorf("the error beside decision_date says %q", got)
 	}
 	invalid := uitest.Eval[[]string](b, `Array.from(document.querySelectorAll('.field.invalid')).map(e => e.id)`)

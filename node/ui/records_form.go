@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -93,13 +92,13 @@ type fieldProblem struct {
 // problems errs.
 func newRecordForm(fi sdk.FormInfo, lang string, a sdk.Answers, errs []sdk.FieldError, today time.Time) recordForm {
 	rf := recordForm{Title: fi.Title.In(lang), Ref: fi.Ref(), CodeVersion: sdk.CodeVersionIn(fi, lang)}
-	labels := map[string]string{}
+	fields := make(map[string]sdk.Field, len(fi.Fields))
 	for _, f := range fi.Fields {
-		labels[f.ID] = f.Label.In(lang)
+		fields[f.ID] = f
 	}
 	byField := map[string][]string{}
 	for _, e := range errs {
-		byField[e.Field] = append(byField[e.Field], problemText(e, labels))
+		byField[e.Field] = append(byField[e.Field], problemText(e, lang, fields))
 	}
 	for _, f := range fi.Fields {
 		ff := formField{ID: f.ID, InputID: "f-" + f.ID, Name: fieldPrefix + f.ID, Label: f.Label.In(lang), Type: f.Type,
@@ -156,7 +155,7 @@ func newRecordForm(fi sdk.FormInfo, lang string, a sdk.Answers, errs []sdk.Field
 	// field the form does not have.
 	for _, e := range errs {
 		if _, left := byField[e.Field]; left {
-			rf.Problems = append(rf.Problems, fieldProblem{Label: e.Field, Text: problemText(e, labels)})
+			rf.Problems = append(rf.Problems, fieldProblem{Label: e.Field, Text: problemText(e, lang, fields)})
 		}
 	}
 	for _, ff := range rf.Fields {
@@ -166,24 +165,6 @@ func newRecordForm(fi sdk.FormInfo, lang string, a sdk.Answers, errs []sdk.Field
 	}
 	return rf
 }
-
-// problemText is what a field's error says: the plugin's rule (in
-// English: plugins write their rules so), with the ids of the form's
-// fields it names replaced by their labels in the page's language, and,
-// if there is one, what it got.
-func problemText(e sdk.FieldError, labels map[string]string) string {
-	rule := fieldID.ReplaceAllStringFunc(e.Rule, func(id string) string {
-		if l, ok := labels[id]; ok && id != e.Field {
-			return "«" + l + "»"
-		}
-		return id
-	})
-	return sdk.FieldError{Rule: rule, Got: e.Got}.Error()
-}
-
-// fieldID matches a word that may be a field's id: snake_case with an
-// underscore (a one-word id could be a plain word of the rule: "date").
-var fieldID = regexp.MustCompile(`\b[a-z][a-z0-9]*(_[a-z0-9]+)+\b`)
 
 func fieldMaxLen(f sdk.Field) int {
 	switch {

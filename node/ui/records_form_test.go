@@ -77,3 +77,52 @@ func TestRecordFormProblems(t *testing.T) {
 		t.Errorf("problems above the form: %+v", rf.Problems)
 	}
 }
+
+// TestProblemInLanguage: a problem with a rule code reads in the page's
+// language, the fields it names as their labels and a closed list's
+// values as their options' labels; a problem whose code the page does not
+// know, or whose args do not fit its code, reads as the plugin's English
+// rule.
+func TestProblemInLanguage(t *testing.T) {
+	t.Parallel()
+	fields := map[string]sdk.Field{}
+	for _, f := range testForm.Fields {
+		fields[f.ID] = f
+	}
+	for _, tc := range []struct {
+		lang string
+		e    sdk.FieldError
+		want string
+	}{
+		{"sr-Cyrl", sdk.FieldError{Field: "decision_date", Rule: "must not be before indictment_date (2024-05-02)", Got: "2024-03-01",
+			Code: sdk.RuleBeforeField, Args: []string{"indictment_date", "2024-05-02"}},
+			`не сме бити пре «Датум оптужнице» (2024-05-02), унето "2024-03-01"`},
+		{"hr", sdk.FieldError{Field: "court", Rule: "is required", Code: sdk.RuleRequired}, "mora biti ispunjeno"},
+		{"mk", sdk.FieldError{Field: "victims", Rule: "must be 0..600", Got: "601", Code: sdk.RuleRange, Args: []string{"0", "600"}},
+			`мора да биде од 0 до 600, внесено "601"`},
+		{"en", sdk.FieldError{Field: "amount", Rule: "may be answered only when verdict is a or b", Code: sdk.RuleOnlyWhen, Args: []string{"verdict", "a", "b"}},
+			"may be answered only when «Verdict» is «A» or «B»"},
+		{"sr-Latn", sdk.FieldError{Field: "verdict", Rule: "must be one of a, b", Got: "c", Code: sdk.RuleOneOf, Args: []string{"a", "b"}},
+			`mora biti jedno od: «A», «B», uneto "c"`},
+		{"bs", sdk.FieldError{Field: "court", Rule: "must be at most 5 characters", Got: "6 characters", Code: sdk.RuleTooLong, Args: []string{"5", "6"}},
+			"smije imati najviše 5 znakova, ima 6"},
+		// An unknown code: the English rule, ids as labels.
+		{"sr-Cyrl", sdk.FieldError{Field: "decision_date", Rule: "must be after indictment_date", Got: "2024-03-01", Code: "after_field", Args: []string{"indictment_date"}},
+			`must be after «Датум оптужнице», got "2024-03-01"`},
+		// A known code with args that do not fit it: the English rule.
+		{"sr-Cyrl", sdk.FieldError{Field: "decision_date", Rule: "must not be before indictment_date", Code: sdk.RuleBeforeField, Args: []string{"indictment_date"}},
+			"must not be before «Датум оптужнице»"},
+		// No code (a plugin older than rule codes): the English rule.
+		{"sr-Cyrl", sdk.FieldError{Field: "court", Rule: "is required"}, "is required"},
+	} {
+		if got := problemText(tc.e, tc.lang, fields); got != tc.want {
+			t.Errorf("%s %s %v:\n got %q\nwant %q", tc.lang, tc.e.Code, tc.e.Args, got, tc.want)
+		}
+	}
+	// Every code the page knows has its text in the catalogue.
+	for code := range ruleShapes {
+		if k := sdk.RuleKey(code); sdk.UIText("sr-Cyrl", k) == string(k) {
+			t.Errorf("code %s has no text", code)
+		}
+	}
+}

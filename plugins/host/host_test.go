@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -222,6 +223,10 @@ func TestBuiltInAndExternal(t *testing.T) {
 	}
 	if res[1].Valid() || len(res[1].Errors) != 2 || res[1].Errors[0].Field != "verdict" || res[1].Errors[1].Field != "sentence_months" || res[1].Common != nil {
 		t.Errorf("record 1: %+v", res[1])
+	} else if e := res[1].Errors[1]; e.Code != sdk.RuleRange || !slices.Equal(e.Args, []string{"0", "600"}) || e.Rule != "must be 0..600" {
+		// The rule's code and args cross from the plugin's process, for
+		// the web interface to word the problem in the monitor's language.
+		t.Errorf("record 1's sentence: %#v, want code range with args 0, 600", e)
 	}
 	if !res[2].Valid() || res[2].Common["sentence_months"] != int64(12) {
 		t.Errorf("record 2: %+v", res[2])

@@ -146,7 +146,9 @@ func parseCell(f Field, cell string) (any, *FieldError) {
 	case TypeInt, TypeNumber:
 		n, err := strconv.ParseFloat(cell, 64)
 		if err != nil {
-			return nil, &FieldError{Field: f.ID, Rule: f.numberRule(), Got: clip(cell, 64)}
+			fe := f.numberError()
+			fe.Got = clip(cell, 64)
+			return nil, &fe
 		}
 		return n, nil
 	case TypeBool:
@@ -156,7 +158,7 @@ func parseCell(f Field, cell string) (any, *FieldError) {
 		case "false", "0", "no", "ne", "не":
 			return false, nil
 		}
-		return nil, &FieldError{Field: f.ID, Rule: "must be true or false", Got: clip(cell, 64)}
+		return nil, &FieldError{Field: f.ID, Rule: "must be true or false", Got: clip(cell, 64), Code: RuleBoolean}
 	case TypeSet:
 		parts := strings.Split(cell, SetSeparator)
 		vals := make([]any, 0, len(parts))

@@ -120,6 +120,13 @@ type FieldError struct {
 	Field string `json:"field"` // field id; "" for a rule about the whole record
 	Rule  string `json:"rule"`  // what is allowed, e.g. "must be 0..600"
 	Got   string `json:"got,omitempty"`
+	// Code names the rule for an interface that words it in the monitor's
+	// language, Args are its arguments as text (field ids, dates, numbers,
+	// option values) in the order the code's constant (RuleRequired ...) documents.
+	// Rule stays the English sentence, for the command line, logs and
+	// hosts that know no codes; an error without a Code is shown as Rule.
+	Code string   `json:"code,omitempty"`
+	Args []string `json:"args,omitempty"`
 }
 
 func (e FieldError) Error() string {

@@ -162,7 +162,7 @@ func commonFromPB(inds []*formpb.Indicator) (Common, error) {
 func fieldErrorsToPB(errs []FieldError) []*formpb.FieldError {
 	out := make([]*formpb.FieldError, len(errs))
 	for i, e := range errs {
-		out[i] = &formpb.FieldError{Field: e.Field, Rule: e.Rule, Got: e.Got}
+		out[i] = &formpb.FieldError{Field: e.Field, Rule: e.Rule, Got: e.Got, Code: e.Code, Args: e.Args}
 	}
 	return out
 }
@@ -173,7 +173,7 @@ func fieldErrorsFromPB(errs []*formpb.FieldError) []FieldError {
 	}
 	out := make([]FieldError, len(errs))
 	for i, e := range errs {
-		out[i] = FieldError{Field: e.GetField(), Rule: e.GetRule(), Got: e.GetGot()}
+		out[i] = FieldError{Field: e.GetField(), Rule: e.GetRule(), Got: e.GetGot(), Code: e.GetCode(), Args: e.GetArgs()}
 	}
 	return out
 }

@@ -86,13 +86,14 @@ func TestCheckRoundTrip(t *testing.T) {
 		t.Fatalf("record 0:\n got %#v\nwant %#v", res[0], want)
 	}
 	wantErrs := []FieldError{
-		{Field: "verdict", Rule: "must be one of convicted, acquitted, dismissed, plea_agreement", Got: "maybe"},
-		{Field: "sentence_months", Rule: "must be 0..600", Got: "12 mj"},
+		{Field: "verdict", Rule: "must be one of convicted, acquitted, dismissed, plea_agreement", Got: "maybe",
+			Code: RuleOneOf, Args: []string{"convicted", "acquitted", "dismissed", "plea_agreement"}},
+		{Field: "sentence_months", Rule: "must be 0..600", Got: "12 mj", Code: RuleRange, Args: []string{"0", "600"}},
 	}
 	if !reflect.DeepEqual(res[1], Result{Errors: wantErrs}) {
 		t.Errorf("record 1:\n got %#v\nwant %#v", res[1], wantErrs)
 	}
-	if res[2].Valid() || res[2].Errors[0] != (FieldError{Field: "verdict", Rule: "is required"}) {
+	if res[2].Valid() || !reflect.DeepEqual(res[2].Errors[0], FieldError{Field: "verdict", Rule: "is required", Code: RuleRequired}) {
 		t.Errorf("record 2 (nil answers): %#v", res[2])
 	}
 	// The same records in-process give the same results.
@@ -474,7 +475,7 @@ func FuzzCheckResponse(f *testing.F) {
 				t.Fatalf("result %d: %d errors decoded from %d", i, len(r.Errors), len(pr.GetErrors()))
 			}
 			for j, e := range pr.GetErrors() {
-				if r.Errors[j] != (FieldError{Field: e.GetField(), Rule: e.GetRule(), Got: e.GetGot()}) {
+				if !reflect.DeepEqual(r.Errors[j], FieldError{Field: e.GetField(), Rule: e.GetRule(), Got: e.GetGot(), Code: e.GetCode(), Args: e.GetArgs()}) {
 					t.Fatalf("result %d error %d: %+v decoded from %v", i, j, r.Errors[j], e)
 				}
 			}

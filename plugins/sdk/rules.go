@@ -24,6 +24,8 @@ func DateNotBefore(later, earlier string) Rule {
 			Field: later,
 			Rule:  fmt.Sprintf("must not be before %s (%s)", earlier, e.Format(DateLayout)),
 			Got:   l.Format(DateLayout),
+			Code:  RuleBeforeField,
+			Args:  []string{earlier, e.Format(DateLayout)},
 		}}
 	}
 }
@@ -40,7 +42,8 @@ func NotMoreThan(part, whole string) Rule {
 		if !ok1 || !ok2 || p <= w {
 			return nil
 		}
-		return []FieldError{{Field: part, Rule: fmt.Sprintf("must not be more than %s (%s)", whole, num(w)), Got: num(p)}}
+		return []FieldError{{Field: part, Rule: fmt.Sprintf("must not be more than %s (%s)", whole, num(w)), Got: num(p),
+			Code: RuleMoreThanField, Args: []string{whole, num(w)}}}
 	}
 }
 
@@ -72,7 +75,8 @@ func OnlyWhen(field, cond string, values ...string) Rule {
 			}
 			list += want
 		}
-		return []FieldError{{Field: field, Rule: fmt.Sprintf("may be answered only when %s is %s", cond, list)}}
+		return []FieldError{{Field: field, Rule: fmt.Sprintf("may be answered only when %s is %s", cond, list),
+			Code: RuleOnlyWhen, Args: append([]string{cond}, values...)}}
 	}
 }
 

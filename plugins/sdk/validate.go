@@ -57,7 +57,7 @@ func ValidateAnswers(info FormInfo, a Answers, now time.Time) []FieldError {
 		}
 		if !ok || isBlank(v) {
 			if f.Required {
-				errs = append(errs, FieldError{Field: f.ID, Rule: "is required"})
+				errs = append(errs, FieldError{Field: f.ID, Rule: "is required", Code: RuleRequired})
 			}
 			continue
 		}
@@ -111,68 +111,70 @@ func isBlank(v any) bool {
 
 // checkValue checks one present answer against its field.
 func checkValue(f Field, v any, today string) (FieldError, bool) {
-	fail := func(rule string) (FieldError, bool) {
-		return FieldError{Field: f.ID, Rule: rule, Got: show(v)}, true
+	fail := func(rule, code string, args ...string) (FieldError, bool) {
+		return FieldError{Field: f.ID, Rule: rule, Got: show(v), Code: code, Args: args}, true
 	}
 	switch f.Type {
 	case TypeString, TypeText:
 		s, ok := v.(string)
 		if !ok {
-			return fail("must be text")
+			return fail("must be text", "")
 		}
 		if !utf8.ValidString(s) {
 			return FieldError{Field: f.ID, Rule: "must be valid UTF-8 text"}, true
 		}
 		if r, bad := controlChar(s, f.Type == TypeText); bad {
-			return FieldError{Field: f.ID, Rule: "must not contain control characters", Got: fmt.Sprintf("%U", r)}, true
+			return FieldError{Field: f.ID, Rule: "must not contain control characters", Got: fmt.Sprintf("%U", r), Code: RuleControlChar}, true
 		}
-		if max := f.maxLen(); utf8.RuneCountInString(s) > max {
+		if max, n := f.maxLen(), utf8.RuneCountInString(s); n > max {
 			return FieldError{Field: f.ID, Rule: fmt.Sprintf("must be at most %d characters", max),
-				Got: fmt.Sprintf("%d characters", utf8.RuneCountInString(s))}, true
+				Got: fmt.Sprintf("%d characters", n), Code: RuleTooLong, Args: []string{strconv.Itoa(max), strconv.Itoa(n)}}, true
 		}
 	case TypeInt, TypeNumber:
 		n, ok := number(v)
 		if !ok || math.IsNaN(n) || math.IsInf(n, 0) ||
 			(f.Type == TypeInt && n != math.Trunc(n)) ||
 			(f.Min != nil && n < *f.Min) || (f.Max != nil && n > *f.Max) {
-			return fail(f.numberRule())
+			fe := f.numberError()
+			fe.Got = show(v)
+			return fe, true
 		}
 	case TypeBool:
 		if _, ok := v.(bool); !ok {
-			return fail("must be true or false")
+			return fail("must be true or false", RuleBoolean)
 		}
 	case TypeDate:
 		s, ok := v.(string)
 		if !ok {
-			return fail("must be a date YYYY-MM-DD")
+			return fail("must be a date YYYY-MM-DD", RuleDateFormat)
 		}
 		if _, err := time.Parse(DateLayout, s); err != nil {
-			return fail("must be a date YYYY-MM-DD")
+			return fail("must be a date YYYY-MM-DD", RuleDateFormat)
 		}
 		// Dates in DateLayout compare as strings.
 		if s > today {
-			return fail("must not be in the future (after " + today + ")")
+			return fail("must not be in the future (after "+today+")", RuleDateAfterToday, today)
 		}
 		if s < EarliestDate {
-			return fail("must not be before " + EarliestDate)
+			return fail("must not be before "+EarliestDate, RuleDateBeforeEarliest, EarliestDate)
 		}
 	case TypeChoice:
 		s, ok := v.(string)
 		if !ok || !f.hasOption(s) {
-			return fail("must be one of " + f.optionList())
+			return fail("must be one of "+f.optionList(), RuleOneOf, f.optionValues()...)
 		}
 	case TypeSet:
 		vals, ok := stringList(v)
 		if !ok {
-			return fail("must be a list of values from " + f.optionList())
+			return fail("must be a list of values from "+f.optionList(), RuleListOf, f.optionValues()...)
 		}
 		seen := make(map[string]bool, len(vals))
 		for _, s := range vals {
 			if !f.hasOption(s) {
-				return FieldError{Field: f.ID, Rule: "must be a list of values from " + f.optionList(), Got: show(s)}, true
+				return FieldError{Field: f.ID, Rule: "must be a list of values from " + f.optionList(), Got: show(s), Code: RuleListOf, Args: f.optionValues()}, true
 			}
 			if seen[s] {
-				return FieldError{Field: f.ID, Rule: "must not repeat a value", Got: show(s)}, true
+				return FieldError{Field: f.ID, Rule: "must not repeat a value", Got: show(s), Code: RuleRepeat}, true
 			}
 			seen[s] = true
 		}
@@ -193,21 +195,23 @@ func (f Field) maxLen() int {
 	}
 }
 
-// numberRule says what a TypeInt or TypeNumber field allows.
-func (f Field) numberRule() string {
-	what := "a number"
+// numberError says what a TypeInt or TypeNumber field allows: the
+// FieldError of an answer that is not such a number, without Got.
+func (f Field) numberError() FieldError {
+	what, min, max, plain := "a number", RuleMin, RuleMax, RuleNumber
 	if f.Type == TypeInt {
-		what = "a whole number"
+		what, min, max, plain = "a whole number", RuleWholeMin, RuleWholeMax, RuleWholeNumber
 	}
 	switch {
 	case f.Min != nil && f.Max != nil:
-		return fmt.Sprintf("must be %s..%s", num(*f.Min), num(*f.Max))
+		return FieldError{Field: f.ID, Rule: fmt.Sprintf("must be %s..%s", num(*f.Min), num(*f.Max)),
+			Code: RuleRange, Args: []string{num(*f.Min), num(*f.Max)}}
 	case f.Min != nil:
-		return fmt.Sprintf("must be %s of at least %s", what, num(*f.Min))
+		return FieldError{Field: f.ID, Rule: fmt.Sprintf("must be %s of at least %s", what, num(*f.Min)), Code: min, Args: []string{num(*f.Min)}}
 	case f.Max != nil:
-		return fmt.Sprintf("must be %s of at most %s", what, num(*f.Max))
+		return FieldError{Field: f.ID, Rule: fmt.Sprintf("must be %s of at most %s", what, num(*f.Max)), Code: max, Args: []string{num(*f.Max)}}
 	}
-	return "must be " + what
+	return FieldError{Field: f.ID, Rule: "must be " + what, Code: plain}
 }
 
 func (f Field) hasOption(s string) bool {
@@ -220,12 +224,15 @@ func (f Field) hasOption(s string) bool {
 }
 
 // optionList lists the values a choice or set allows, e.g. "a, b, c".
-func (f Field) optionList() string {
+func (f Field) optionList() string { return strings.Join(f.optionValues(), ", ") }
+
+// optionValues are the values a choice or set allows.
+func (f Field) optionValues() []string {
 	vals := make([]string, len(f.Options))
 	for i, o := range f.Options {
 		vals[i] = o.Value
 	}
-	return strings.Join(vals, ", ")
+	return vals
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

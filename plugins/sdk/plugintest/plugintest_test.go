@@ -32,6 +32,8 @@ var goodExamples = []Example{
 		Common: sdk.Common{"verdict": "convicted", "sentence_months": 36}},
 	{Form: "me.judgment@1", Name: "no verdict", Answers: sdk.Answers{"sentence_months": 36.0},
 		Errors: []sdk.FieldError{{Field: "verdict", Rule: "is required"}}},
+	{Form: "me.judgment@1", Name: "no verdict, with its rule code", Answers: sdk.Answers{"sentence_months": 36.0},
+		Errors: []sdk.FieldError{{Field: "verdict", Rule: "is required", Code: sdk.RuleRequired}}},
 }
 
 // recorder stands in for *testing.T to see what the checks report.
@@ -88,8 +90,10 @@ func TestProblemsAreReported(t *testing.T) {
 		{"unknown form", []sdk.Form{judgment()}, []Example{{Form: "me.judgment@2"}}, `example of me.judgment@2: no such form (the plugin serves me.judgment@1)`},
 		{"wrong errors", []sdk.Form{judgment()}, []Example{goodExamples[0], {Form: "me.judgment@1", Name: "x", Answers: sdk.Answers{}, Errors: []sdk.FieldError{{Field: "verdict", Rule: "must be given"}}}},
 			`example "x" of me.judgment@1: errors`},
+		{"wrong rule code", []sdk.Form{judgment()}, []Example{goodExamples[0], {Form: "me.judgment@1", Name: "x", Answers: sdk.Answers{}, Errors: []sdk.FieldError{{Field: "verdict", Rule: "is required", Code: sdk.RuleOneOf}}}},
+			`example "x" of me.judgment@1: errors`},
 		{"invalid example", []sdk.Form{judgment()}, []Example{{Form: "me.judgment@1", Name: "y", Answers: sdk.Answers{}}},
-			`example "y" of me.judgment@1: should be valid, got sdk.FieldError{Field:"verdict", Rule:"is required", Got:""}`},
+			`example "y" of me.judgment@1: should be valid, got sdk.FieldError{Field:"verdict", Rule:"is required", Got:"", Code:"required", Args:[]string(nil)}`},
 		{"wrong indicators", []sdk.Form{judgment()}, []Example{{Form: "me.judgment@1", Answers: goodExamples[0].Answers, Common: sdk.Common{"verdict": "acquitted"}}},
 			`example of me.judgment@1: indicators`},
 		{"bad mapping", []sdk.Form{badMapping{judgment()}}, goodExamples, "example \"conviction\" of me.judgment@1: normalises to invalid indicators"},

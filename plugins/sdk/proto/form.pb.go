@@ -829,10 +829,15 @@ func (x *Result) GetCommon() []*Indicator {
 
 // FieldError mirrors sdk.FieldError.
 type FieldError struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Field         string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
-	Rule          string                 `protobuf:"bytes,2,opt,name=rule,proto3" json:"rule,omitempty"`
-	Got           string                 `protobuf:"bytes,3,opt,name=got,proto3" json:"got,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Field string                 `protobuf:"bytes,1,opt,name=field,proto3" json:"field,omitempty"`
+	Rule  string                 `protobuf:"bytes,2,opt,name=rule,proto3" json:"rule,omitempty"`
+	Got   string                 `protobuf:"bytes,3,opt,name=got,proto3" json:"got,omitempty"`
+	// The rule's code and arguments (sdk.RuleRequired ...), so that the host
+	// can word the problem in the monitor's language. Empty from plugins
+	// that predate them: the host then shows rule.
+	Code          string   `protobuf:"bytes,4,opt,name=code,proto3" json:"code,omitempty"`
+	Args          []string `protobuf:"bytes,5,rep,name=args,proto3" json:"args,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -886,6 +891,20 @@ func (x *FieldError) GetGot() string {
 		return x.Got
 	}
 	return ""
+}
+
+func (x *FieldError) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *FieldError) GetArgs() []string {
+	if x != nil {
+		return x.Args
+	}
+	return nil
 }
 
 // Indicator is one common indicator's value. Typed (rather than JSON or
@@ -1426,12 +1445,14 @@ const file_form_proto_rawDesc = "" +
 	"\aresults\x18\x01 \x03(\v2\x16.kolo.plugin.v1.ResultR\aresults\"o\n" +
 	"\x06Result\x122\n" +
 	"\x06errors\x18\x01 \x03(\v2\x1a.kolo.plugin.v1.FieldErrorR\x06errors\x121\n" +
-	"\x06common\x18\x02 \x03(\v2\x19.kolo.plugin.v1.IndicatorR\x06common\"H\n" +
+	"\x06common\x18\x02 \x03(\v2\x19.kolo.plugin.v1.IndicatorR\x06common\"p\n" +
 	"\n" +
 	"FieldError\x12\x14\n" +
 	"\x05field\x18\x01 \x01(\tR\x05field\x12\x12\n" +
 	"\x04rule\x18\x02 \x01(\tR\x04rule\x12\x10\n" +
-	"\x03got\x18\x03 \x01(\tR\x03got\"\xbb\x01\n" +
+	"\x03got\x18\x03 \x01(\tR\x03got\x12\x12\n" +
+	"\x04code\x18\x04 \x01(\tR\x04code\x12\x12\n" +
+	"\x04args\x18\x05 \x03(\tR\x04args\"\xbb\x01\n" +
 	"\tIndicator\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x03int\x18\x02 \x01(\x03H\x00R\x03int\x12\x18\n" +
