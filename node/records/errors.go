@@ -64,6 +64,11 @@ type RowError struct {
 	Field  string `json:"field,omitempty"` // field id (column); "" for the whole row
 	Rule   string `json:"rule"`            // what is allowed
 	Got    string `json:"got,omitempty"`
+	// Code and Args are the plugin's code for the rule and its
+	// arguments (sdk.FieldError), when it gave them, so that the web
+	// interface can word the problem in the reader's language.
+	Code string   `json:"code,omitempty"`
+	Args []string `json:"args,omitempty"`
 }
 
 func (e RowError) Error() string {

@@ -390,7 +390,7 @@ func (b *Book) checkRows(ctx context.Context, src *source, fi sdk.FormInfo,
 				errs = append(errs, pre...)
 				for _, fe := range rs.Errors {
 					if !hasField(pre, fe.Field) { // the plugin missed a cell that did not parse
-						errs = append(errs, RowError{Row: ch.rows[i], Line: ch.lines, Field: fe.Field, Rule: fe.Rule, Got: fe.Got})
+						errs = append(errs, RowError{Row: ch.rows[i], Line: ch.lines, Field: fe.Field, Rule: fe.Rule, Got: fe.Got, Code: fe.Code, Args: fe.Args})
 						problems.Add(1)
 					}
 				}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kolo-net/kolo/node/records"
+	"github.com/kolo-net/kolo/plugins/sdk"
 )
 
 // Importing a file of records (CSV, JSON Lines, Excel): the upload is read
@@ -232,14 +233,21 @@ func (s *Server) importJobPage(w http.ResponseWriter, rq *request) error {
 	case errors.As(err, &ie):
 		v.Refused = ie
 		fi, ferr := s.b.FormInfo(rq.Context(), j.Form)
+		fields := map[string]sdk.Field{}
+		if ferr == nil {
+			for _, f := range fi.Fields {
+				fields[f.ID] = f
+			}
+		}
 		for _, re := range ie.Errors {
 			row := importRow{Where: rowWhere(re, rq.lang), Field: re.Field, Rule: re.Rule, Got: re.Got}
-			if ferr == nil {
-				for _, f := range fi.Fields {
-					if f.ID == re.Field {
-						row.Field = f.Label.In(rq.lang) + " (" + f.ID + ")"
-					}
-				}
+			if f, ok := fields[re.Field]; ok {
+				row.Field = f.Label.In(rq.lang) + " (" + f.ID + ")"
+			}
+			// The plugin's coded problems in the reader's language, as
+			// on the form (the got value has its own column).
+			if msg, ok := localProblem(sdk.FieldError{Field: re.Field, Rule: re.Rule, Code: re.Code, Args: re.Args}, rq.lang, fields); ok {
+				row.Rule = msg
 			}
 			v.Rows = append(v.Rows, row)
 		}
