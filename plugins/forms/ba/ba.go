@@ -132,8 +132,12 @@ func articleOfJurisdiction(list []articleOption) sdk.Rule {
 				allowed = append(allowed, x.value)
 			}
 		}
+		// Coded as one_of with the articles allowed, so that the web
+		// interface words it in the monitor's language, the articles by
+		// their labels (which name their code).
 		return []sdk.FieldError{{Field: "article",
-			Rule: fmt.Sprintf("must be an article of the %s code (%s)", sj, strings.Join(allowed, ", ")), Got: art}}
+			Rule: fmt.Sprintf("must be an article of the %s code (%s)", sj, strings.Join(allowed, ", ")), Got: art,
+			Code: sdk.RuleOneOf, Args: allowed}}
 	}
 }
 

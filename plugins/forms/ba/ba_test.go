@@ -2,6 +2,7 @@ package ba
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/kolo-net/kolo/plugins/sdk"
@@ -56,4 +57,27 @@ func TestKMToEuro(t *testing.T) {
 	if _, ok := c[sdk.FieldSubJurisdiction]; ok {
 		t.Error("sub_jurisdiction became an indicator")
 	}
+}
+
+// TestArticleOfAnotherCodeIsCoded: the article-of-another-code rule
+// carries the one_of code and the articles allowed, so that the web
+// interface words it in the monitor's language.
+func TestArticleOfAnotherCodeIsCoded(t *testing.T) {
+	t.Parallel()
+	s := suite().Specs(t)["ba.judgment@1"]
+	a := sdk.Answers{"sub_jurisdiction": "rs", "court": "Okružni sud u Banjoj Luci", "court_level": "first_instance", "article": "fbih_210a",
+		"decision_date": "2024-01-01", "defendants": 1.0, "victims": 1.0, "verdict": "convicted"}
+	errs, err := s.Validate(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range errs {
+		if e.Field == "article" {
+			if e.Code != sdk.RuleOneOf || !slices.Equal(e.Args, []string{"rs_145", "rs_146", "other"}) {
+				t.Errorf("article's problem: code %q, args %v; want one_of [rs_145 rs_146 other]", e.Code, e.Args)
+			}
+			return
+		}
+	}
+	t.Fatalf("no problem with the article: %v", errs)
 }
