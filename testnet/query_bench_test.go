@@ -14,6 +14,7 @@ import (
 	"github.com/kolo-net/kolo/node"
 	"github.com/kolo-net/kolo/node/federation"
 	"github.com/kolo-net/kolo/plugins/sdk"
+	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 )
@@ -73,32 +74,26 @@ func BenchmarkFederatedQuery(b *testing.B) {
 
 // fanOut times one round of the bare fan-out from node 0.
 func fanOut(b *testing.B, net *Net) time.Duration {
-	ctx := context.Background()
-	h := net.Node(0).Host()
-	start := time.Now()
-	var wg sync.WaitGroup
-	for i := 1; i < net.Len(); i++ {
-		wg.Add(1)
-		go func(p peer.ID) {
-			defer wg.Done()
-			s, err := h.NewStream(ctx, p, echoID)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			defer s.Close()
-			buf := []byte{1}
-			if _, err := s.Write(buf); err != nil {
-				b.Error(err)
-				return
-			}
-			if _, err := io.ReadFull(s, buf); err != nil {
-				b.Error(err)
-			}
-		}(net.Node(i).PeerID())
+	return fanOuts(b, net, 0, 1)
+}
+
+// echo is one stream of the bare fan-out: one byte to p and one back, no
+// work.
+func echo(ctx context.Context, b *testing.B, h host.Host, p peer.ID) {
+	s, err := h.NewStream(ctx, p, echoID)
+	if err != nil {
+		b.Error(err)
+		return
 	}
-	wg.Wait()
-	return time.Since(start)
+	defer s.Close()
+	buf := []byte{1}
+	if _, err := s.Write(buf); err != nil {
+		b.Error(err)
+		return
+	}
+	if _, err := io.ReadFull(s, buf); err != nil {
+		b.Error(err)
+	}
 }
 
 // queryBenchNet starts nodes nodes with forms, each with records

@@ -100,24 +100,7 @@ func fanOuts(b *testing.B, net *Net, from, n int) time.Duration {
 			if i == from {
 				continue
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				s, err := h.NewStream(ctx, net.Node(i).PeerID(), echoID)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				defer s.Close()
-				buf := []byte{1}
-				if _, err := s.Write(buf); err != nil {
-					b.Error(err)
-					return
-				}
-				if _, err := io.ReadFull(s, buf); err != nil {
-					b.Error(err)
-				}
-			}()
+			wg.Go(func() { echo(ctx, b, h, net.Node(i).PeerID()) })
 		}
 	}
 	wg.Wait()
