@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -118,37 +117,26 @@ func BenchmarkImportStages(b *testing.B) {
 	cols, rows := benchRows(b, n)
 	data := csvOf(cols, ",", rows...)
 	fi := schemaForm(b)
-	b.Run("parse", func(b *testing.B) {
-		var cpu cpuMeter
-		cpu.start(b)
-		for b.Loop() {
-			in := &limitedReader{r: strings.NewReader(data), left: MaxImportBytes, limit: MaxImportBytes}
-			got := 0
-			c := newChunkerFor(in, new(atomic.Int64), func(ch rowChunk) error { got += len(ch.answers); return nil })
-			if err := parseCSV(&source{in: in}, fi, c); err != nil || got != n {
-				b.Fatal(got, err)
+	// parseStage times one parser reading the whole file into answers.
+	parseStage := func(data []byte, parse func(*source, sdk.FormInfo, *chunker) error) func(*testing.B) {
+		return func(b *testing.B) {
+			var cpu cpuMeter
+			cpu.start(b)
+			for b.Loop() {
+				in := &limitedReader{r: bytes.NewReader(data), left: MaxImportBytes, limit: MaxImportBytes}
+				got := 0
+				c := newChunkerFor(in, new(atomic.Int64), func(ch rowChunk) error { got += len(ch.answers); return nil })
+				if err := parse(&source{in: in}, fi, c); err != nil || got != n {
+					b.Fatal(got, err)
+				}
 			}
+			cpu.stop(b)
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
+			cpu.report(b, b.N*n)
 		}
-		cpu.stop(b)
-		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
-		cpu.report(b, b.N*n)
-	})
-	xlsx := benchXLSX(b, cols, rows)
-	b.Run("parse-xlsx", func(b *testing.B) {
-		var cpu cpuMeter
-		cpu.start(b)
-		for b.Loop() {
-			in := &limitedReader{r: bytes.NewReader(xlsx), left: MaxImportBytes, limit: MaxImportBytes}
-			got := 0
-			c := newChunkerFor(in, new(atomic.Int64), func(ch rowChunk) error { got += len(ch.answers); return nil })
-			if err := parseXLSX(&source{in: in}, fi, c); err != nil || got != n {
-				b.Fatal(got, err)
-			}
-		}
-		cpu.stop(b)
-		b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "records/s")
-		cpu.report(b, b.N*n)
-	})
+	}
+	b.Run("parse", parseStage([]byte(data), parseCSV))
+	b.Run("parse-xlsx", parseStage(benchXLSX(b, cols, rows), parseXLSX))
 	h := plugins(b)
 	b.Run("check", func(b *testing.B) {
 		var cpu cpuMeter
